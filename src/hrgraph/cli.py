@@ -1,0 +1,370 @@
+"""The ``hrgraph`` command line: thin commands over the importable functions of each stage.
+
+Exit codes: 0 success, 1 violations found (validation), 2 bad input or usage. Results go to stdout or
+``-o FILE``; diagnostics and progress go to stderr, progress only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import rdflib
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from hrgraph import __version__
+from hrgraph.errors import BadInputError, HrgraphError
+from hrgraph.queries import catalogue, find_query, run_query
+from hrgraph.store import RdfFormat, Store, Table, graph_iri, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_STORE = "hrgraph-store"
+TABLE_FORMATS = ("table", "csv", "tsv", "json")
+log = logging.getLogger("hrgraph")
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    )
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Write to stdout, or to a file atomically: a reader never sees a half-written file."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output = output.expanduser()
+    if output.parent and not output.parent.exists():
+        raise BadInputError(f"{output}: the folder {output.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_table(table: Table, fmt: str) -> bytes:
+    """Render query rows as an aligned text table, CSV, TSV or JSON."""
+    records = table.records()
+    if fmt == "json":
+        return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows([["" if r[c] is None else r[c] for c in table.columns] for r in records])
+        return buffer.getvalue().encode()
+    return _rich_text(table.columns, [[r[c] or "" for c in table.columns] for r in records])
+
+
+def _rich_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    grid = RichTable(*columns, show_edge=False, header_style="bold")
+    for row in rows:
+        grid.add_row(*row)
+    width = None if sys.stdout.isatty() else 200
+    console = Console(file=io.StringIO(), width=width, no_color=True, soft_wrap=False)
+    console.print(grid)
+    return console.file.getvalue().encode()  # type: ignore[attr-defined]
+
+
+def store_options(command: F) -> F:
+    """Add the options that say which store a command works on."""
+    options = [
+        click.option(
+            "--store",
+            "store_path",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="HRGRAPH_STORE",
+            default=DEFAULT_STORE,
+            show_default=True,
+            help="Folder of the embedded store (env HRGRAPH_STORE).",
+        ),
+        click.option(
+            "--endpoint",
+            envvar="HRGRAPH_ENDPOINT",
+            help="Work on a remote SPARQL 1.1 query endpoint instead (env HRGRAPH_ENDPOINT).",
+        ),
+        click.option("--update-endpoint", help="SPARQL update URL, if not the endpoint's /update."),
+        click.option("--gsp-endpoint", help="Graph Store Protocol URL, if not the endpoint's /store."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _open(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> Store:
+    return open_store(
+        store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="hrgraph")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing but errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Link local human rights policy to international standards, in a knowledge graph.
+
+    \b
+    Examples:
+      hrgraph init                          load the ontology and the standards corpus
+      hrgraph stats                         what the store holds
+      hrgraph load plan.ttl --graph "city/Example City"
+      hrgraph query provisions -p instrument=https://w3id.org/hrgraph/id/icescr -O csv
+      hrgraph export --graph standards -O turtle -o standards.ttl
+
+    The store is the folder ./hrgraph-store unless --store or --endpoint says otherwise.
+    """
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="hrgraph: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@store_options
+def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> None:
+    """Load the ontology and the packaged standards corpus into the store, replacing older copies.
+
+    \b
+    Example:
+      hrgraph init --store ./hrgraph-store
+    """
+    from hrgraph.resources import corpus_files, ontology_file
+
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        sources = [(ontology_file(), "ontology"), *((f, "standards") for f in corpus_files())]
+        total = 0
+        replaced: set[str] = set()
+        with _progress() as progress:
+            task = progress.add_task("loading", total=len(sources))
+            for source, graph in sources:
+                fmt = RdfFormat.for_path(source.name)
+                count = store.load(source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced)
+                replaced.add(graph)
+                total += count
+                log.info("%s: %d triples into %s", source.name, count, graph)
+                progress.advance(task)
+        if not corpus_files():
+            log.warning("no built standards corpus is packaged; only the ontology was loaded")
+        click.echo(f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-g", "--graph", help="Graph for triples: standards, city/NAME, a full IRI … [default: from file name]")
+@click.option("-f", "--format", "fmt", type=click.Choice([f.label for f in RdfFormat]), help="RDF format [default: from extension]")
+@click.option("--replace", is_flag=True, help="Empty the graph(s) first, in the same transaction.")
+@store_options
+def load(
+    files: tuple[Path, ...],
+    graph: str | None,
+    fmt: str | None,
+    replace: bool,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Load RDF files into the store, each one all or nothing.
+
+    Triples go to the graph given with --graph, or to a graph named after the file; quads (N-Quads,
+    TriG) keep their own graphs unless --graph is given.
+
+    \b
+    Examples:
+      hrgraph load extra-articles.ttl --graph standards
+      hrgraph load city.nq --replace
+    """
+    paths = [p for f in files for p in (sorted(f.rglob("*")) if f.is_dir() else [f]) if not p.is_dir()]
+    for path in paths:
+        if not path.is_file():
+            raise BadInputError(f"{path}: no such file")
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store, _progress() as progress:
+        task = progress.add_task("loading", total=len(paths))
+        for path in paths:
+            rdf_format = RdfFormat.parse(fmt) if fmt else RdfFormat.for_path(path)
+            target = graph
+            if target is None and not rdf_format.holds_graphs:
+                target = graph_iri(f"https://w3id.org/hrgraph/graph/file/{path.name.split('.')[0]}")
+            count = store.load(path, format=rdf_format, graph=target, replace=replace)
+            click.echo(f"{path}: {count} triples into {target or 'the graphs it names'}", err=True)
+            progress.advance(task)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option(
+    "-O",
+    "--output-format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice([*TABLE_FORMATS, *(f.label for f in RdfFormat)]),
+    help="Table formats for SELECT; RDF formats for CONSTRUCT.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@store_options
+def query(
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Run a packaged query by NAME, or a .rq file, with bound parameters.
+
+    \b
+    Examples:
+      hrgraph query graphs
+      hrgraph query provisions -p instrument=https://w3id.org/hrgraph/id/crc -O csv -o crc.csv
+      hrgraph query my-question.rq -p city="Example City" -O json
+    """
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadInputError(f"parameter {item!r}: write NAME=VALUE")
+        values[key.strip()] = value
+    chosen = find_query(name)
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        result = run_query(store, chosen, values)
+    if isinstance(result, Table):
+        if fmt not in TABLE_FORMATS:
+            raise BadInputError(f"a SELECT query gives a table: use -O {', '.join(TABLE_FORMATS)}")
+        write_output(render_table(result, fmt), output)
+    elif isinstance(result, bool):
+        write_output((json.dumps(result) + "\n").encode(), output)
+    else:
+        write_output(_serialise(result, "turtle" if fmt in TABLE_FORMATS else fmt), output)
+
+
+def _serialise(graph: rdflib.Graph, label: str) -> bytes:
+    rdflib_names = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
+    return graph.serialize(format=rdflib_names[label], encoding="utf-8")
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the packaged queries with their parameters and columns."""
+    for q in catalogue():
+        click.echo(f"{q.name}: {q.title}")
+        if q.description:
+            click.echo(f"    {q.description}")
+        for p in q.parameters:
+            click.echo(f"    -p {p.name}=<{p.kind}>{' (optional)' if p.optional else ''}  {p.description}")
+        if q.columns:
+            click.echo(f"    columns: {', '.join(q.columns)}")
+
+
+@cli.command()
+@click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@store_options
+def stats(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None, fmt: str) -> None:
+    """Show the triples in each graph and the instances of each class.
+
+    \b
+    Example:
+      hrgraph stats -O json
+    """
+    from hrgraph.namespace import compact
+
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        graphs = store.graphs()
+        classes = store.class_counts()
+    if fmt == "json":
+        write_output((json.dumps({"graphs": graphs, "classes": classes}, indent=2) + "\n").encode(), None)
+        return
+    if not graphs:
+        click.echo("the store is empty: run `hrgraph init` to load the ontology and the standards", err=True)
+        return
+    out = _rich_text(("graph", "triples"), [(g, f"{n:,}") for g, n in graphs.items()])
+    out += b"\n" + _rich_text(("class", "instances"), [(compact(c), f"{n:,}") for c, n in classes.items()])
+    write_output(out, None)
+
+
+@cli.command()
+@click.option("-g", "--graph", help="The graph to export: standards, city/NAME, an IRI … [default: all]")
+@click.option(
+    "-O",
+    "--output-format",
+    "fmt",
+    default="nquads",
+    show_default=True,
+    type=click.Choice([f.label for f in RdfFormat]),
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@store_options
+def export(
+    graph: str | None,
+    fmt: str,
+    output: Path | None,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Export one graph or all of them as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML.
+
+    \b
+    Examples:
+      hrgraph export -o everything.nq
+      hrgraph export --graph standards -O turtle -o standards.ttl
+    """
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        data = store.export(RdfFormat.parse(fmt), graph=graph)
+    write_output(data, output)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising for user mistakes."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="hrgraph", standalone_mode=False)
+    except HrgraphError as err:
+        _stderr().print(f"hrgraph: error: {err}", markup=False, soft_wrap=True)
+        return err.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _stderr().print("hrgraph: interrupted", markup=False)
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return 2
+    except click.exceptions.Exit as err:
+        return int(err.exit_code)
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

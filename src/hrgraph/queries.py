@@ -1,0 +1,212 @@
+"""Named SPARQL queries: the packaged catalogue, their documented headers, and safe parameter binding.
+
+Each query is one ``.rq`` file whose header comment documents it::
+
+    # title: Provisions of an instrument
+    # description: Every article and paragraph of one instrument, in order.
+    # param: instrument (iri) the instrument, e.g. https://w3id.org/hrgraph/id/icescr
+    # param: kind (string, optional) only provisions of this kind
+    # columns: provision, number, label
+
+Parameters are bound as RDF terms (Oxigraph substitutions, or a VALUES block for a remote endpoint),
+never pasted into the query text, so a value cannot change what the query does.
+
+>>> [q.name for q in catalogue()][:2]
+['classes', 'graphs']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.abc import Traversable
+from pathlib import Path
+
+import rdflib
+from rdflib.term import Literal, URIRef
+
+from hrgraph.errors import BadInputError, UnknownNameError
+from hrgraph.resources import query_files
+from hrgraph.store import Store, Table, Term, _check_iri, _skip_token
+
+__all__ = ["Parameter", "Query", "as_term", "catalogue", "find_query", "query_form", "run_query"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_KINDS: dict[str, str | None] = {
+    "iri": None,
+    "string": None,
+    "integer": _XSD + "integer",
+    "decimal": _XSD + "decimal",
+    "date": _XSD + "date",
+    "boolean": _XSD + "boolean",
+}
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?P<doc>.*)$")
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A documented query parameter."""
+
+    name: str
+    kind: str
+    optional: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SPARQL query with its documentation."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    columns: tuple[str, ...] = field(default=())
+    source: str = ""
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        return query_form(self.text)
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
+        """Check parameter values given as text against the header and turn them into RDF terms.
+
+        A query without declared parameters takes any name; ``<…>`` values are IRIs, others strings.
+        """
+        declared = {p.name: p for p in self.parameters}
+        bound: dict[str, Term] = {}
+        for name, value in values.items():
+            if declared and name not in declared:
+                known = ", ".join(declared) or "none"
+                raise UnknownNameError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+            if name in declared:
+                bound[name] = as_term(value, declared[name].kind)
+            elif value.startswith("<") and value.endswith(">"):
+                bound[name] = as_term(value[1:-1], "iri")
+            else:
+                bound[name] = as_term(value, "string")
+        missing = [p.name for p in self.parameters if not p.optional and p.name not in bound]
+        if missing:
+            raise BadInputError(f"query {self.name!r} needs parameter(s) {', '.join(missing)} (give -p NAME=VALUE)")
+        return bound
+
+
+def as_term(value: str, kind: str = "string") -> Term:
+    """Turn a parameter given as text into an RDF term of the declared kind.
+
+    >>> as_term("https://w3id.org/hrgraph/id/icescr", "iri")
+    rdflib.term.URIRef('https://w3id.org/hrgraph/id/icescr')
+    >>> as_term("two", "integer")
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: 'two' is not a valid integer
+    """
+    if kind not in _KINDS:
+        raise UnknownNameError(f"unknown parameter type {kind!r}: use one of {', '.join(_KINDS)}")
+    if kind == "iri":
+        _check_iri(value)
+        return URIRef(value)
+    datatype = _KINDS[kind]
+    if datatype is None:
+        return Literal(value)
+    term = Literal(value, datatype=URIRef(datatype))
+    if term.ill_typed:
+        raise BadInputError(f"{value!r} is not a valid {kind}")
+    return term
+
+
+def query_form(text: str) -> str:
+    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a query text.
+
+    >>> query_form("# a comment with SELECT\\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    i = 0
+    while i < len(text):
+        skipped = _skip_token(text, i)
+        if skipped != i:
+            i = skipped
+            continue
+        match = _FORM.match(text, i)
+        if match and (i == 0 or not text[i - 1].isalnum()):
+            return match.group(1).upper()
+        i += 1
+    raise BadInputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def parse_query(name: str, text: str, source: str = "") -> Query:
+    """Read a query and its header comment."""
+    fields: dict[str, str] = {}
+    params: list[Parameter] = []
+    last = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        body = line[1:].strip()
+        key, sep, rest = body.partition(":")
+        if sep and key in ("title", "description", "columns"):
+            fields[key] = rest.strip()
+            last = key
+        elif sep and key == "param":
+            match = _PARAM.match(rest.strip())
+            if not match or match["kind"] not in _KINDS:
+                raise BadInputError(f"{source or name}: bad parameter line {line!r}: write 'param: NAME (TYPE[, optional]) TEXT'")
+            params.append(Parameter(match["name"], match["kind"], bool(match["optional"]), match["doc"]))
+            last = ""
+        elif last == "description" and body:
+            fields["description"] += " " + body
+    columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    return Query(
+        name=name,
+        text=text,
+        title=fields.get("title", ""),
+        description=fields.get("description", ""),
+        parameters=tuple(params),
+        columns=columns,
+        source=source,
+    )
+
+
+def _read(file: Traversable) -> Query:
+    return parse_query(file.name.removesuffix(".rq"), file.read_text(encoding="utf-8"), source=str(file))
+
+
+def catalogue() -> list[Query]:
+    """Return the packaged queries, sorted by name."""
+    return [_read(f) for f in query_files()]
+
+
+def find_query(name_or_path: str | Path) -> Query:
+    """Return a packaged query by name, or read a ``.rq`` file."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.is_file():
+        if not path.is_file():
+            raise BadInputError(f"{path}: no such query file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise BadInputError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
+        return parse_query(path.stem, text, source=str(path))
+    queries = {q.name: q for q in catalogue()}
+    if str(name_or_path) in queries:
+        return queries[str(name_or_path)]
+    close = difflib.get_close_matches(str(name_or_path), list(queries), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `hrgraph queries` lists them"
+    raise UnknownNameError(f"unknown query {str(name_or_path)!r}{hint}")
+
+
+def run_query(store: Store, query: Query, params: Mapping[str, str] | None = None) -> Table | bool | rdflib.Graph:
+    """Run a query on a store with its parameters bound: a Table for SELECT, a bool for ASK, else a Graph."""
+    bindings = query.bind(params or {})
+    form = query.form
+    if form == "SELECT":
+        return store.select(query.text, bindings)
+    if form == "ASK":
+        return store.ask(query.text, bindings)
+    return store.construct(query.text, bindings)
