@@ -270,6 +270,8 @@ def _checked(bindings: Mapping[str, Term] | None) -> dict[str, Term]:
             raise BadInputError(f"parameter {var}: expected an RDF term, got {type(value).__name__}")
         if isinstance(value, URIRef):
             _check_iri(str(value))
+        if isinstance(value, Literal) and value.datatype is not None:
+            _check_iri(str(value.datatype))
         checked[var] = value
     return checked
 
@@ -302,16 +304,6 @@ def _syntax_error(source: str, err: SyntaxError) -> MalformedRDFError:
 
 
 # --- term conversion -------------------------------------------------------------------------------
-
-
-def _to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
 
 
 def _from_ox(term: Any) -> Term:
@@ -422,9 +414,8 @@ class EmbeddedStore(Store):
             raise BadInputError(f"malformed SPARQL update: {err}") from err
 
     def _run(self, query: str, bindings: Mapping[str, Term]) -> Any:
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
         try:
-            return self._store.query(query, substitutions=substitutions or None)
+            return self._store.query(_inject_values(query, bindings))
         except SyntaxError as err:
             raise BadInputError(f"malformed SPARQL query: {err}") from err
         except OSError as err:

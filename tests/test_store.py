@@ -1,0 +1,184 @@
+"""The store contract, run on the embedded store on disk, in memory and on a live Oxigraph server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import Literal, URIRef
+
+from hrgraph.errors import BadInputError, MalformedRDFError, UnknownNameError
+from hrgraph.store import RdfFormat, Store, Table, graph_iri
+
+EX = "https://example.org/"
+TRIPLES = f"""
+<{EX}plan> a <https://w3id.org/hrgraph/ontology#ActionPlan> ;
+    <http://purl.org/dc/terms/title> "Human rights action plan 2025–2027"@en .
+<{EX}item1> a <https://w3id.org/hrgraph/ontology#ActionItem> ;
+    <http://data.europa.eu/eli/ontology#is_part_of> <{EX}plan> ;
+    <https://w3id.org/hrgraph/ontology#actionText> "Open two shelters with \\"housing first\\" support" .
+<{EX}item2> a <https://w3id.org/hrgraph/ontology#ActionItem> ;
+    <http://data.europa.eu/eli/ontology#is_part_of> <{EX}plan> .
+""".encode()
+CITY = graph_iri("city/Example City")
+COUNT_ITEMS = """
+SELECT (COUNT(?item) AS ?n) WHERE {
+  GRAPH ?g { ?item <http://data.europa.eu/eli/ontology#is_part_of> ?plan }
+}"""
+
+
+def count(store: Store, query: str = COUNT_ITEMS, **bindings: rdflib.term.Identifier) -> int:
+    table = store.select(query, bindings)  # type: ignore[arg-type]
+    value = table.rows[0][0]
+    assert isinstance(value, Literal)
+    return int(value)
+
+
+def test_load_into_a_named_graph(store: Store) -> None:
+    assert store.load(TRIPLES, format=RdfFormat.TURTLE, graph="city/Example City") == 7
+    assert store.graphs() == {CITY: 7}
+    assert count(store) == 2
+
+
+def test_load_from_file_guesses_the_format(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "plan.ttl"
+    path.write_bytes(TRIPLES)
+    assert store.load(path, graph="standards") == 7
+    assert store.graphs() == {graph_iri("standards"): 7}
+
+
+def test_quads_keep_their_graphs(store: Store) -> None:
+    data = f"<{EX}a> <{EX}b> <{EX}c> <{EX}g1> .\n<{EX}a> <{EX}b> <{EX}d> <{EX}g2> .\n".encode()
+    store.load(data, format=RdfFormat.NQUADS)
+    assert store.graphs() == {f"{EX}g1": 1, f"{EX}g2": 1}
+
+
+def test_malformed_rdf_names_the_line_and_changes_nothing(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    broken = f"<{EX}x> <{EX}y> <{EX}z> .\n<{EX}x> <{EX}y> oops .\n".encode()
+    with pytest.raises(MalformedRDFError) as info:
+        store.load(broken, format=RdfFormat.TURTLE, graph=CITY)
+    assert info.value.line == 2
+    assert "<data>:2:" in str(info.value)
+    with pytest.raises(MalformedRDFError):
+        store.load(broken, format=RdfFormat.TURTLE, graph=CITY, replace=True)
+    assert store.graphs() == {CITY: 7}
+
+
+def test_replace_swaps_a_graph_whole(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
+    store.load(f"<{EX}item9> <http://data.europa.eu/eli/ontology#is_part_of> <{EX}p> .".encode(),
+               format=RdfFormat.NTRIPLES, graph=CITY, replace=True)
+    assert store.graphs() == {CITY: 1, graph_iri("standards"): 1}
+    store.load(b"", format=RdfFormat.NTRIPLES, graph=CITY, replace=True)
+    assert store.graphs() == {graph_iri("standards"): 1}
+
+
+def test_triples_need_a_graph(store: Store) -> None:
+    with pytest.raises(BadInputError, match="say which graph"):
+        store.load(TRIPLES, format=RdfFormat.TURTLE)
+
+
+def test_bound_parameters(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    query = """
+    SELECT (COUNT(?item) AS ?n) WHERE {
+      GRAPH ?g { ?item <http://data.europa.eu/eli/ontology#is_part_of> ?plan }
+    }"""
+    assert count(store, query, plan=URIRef(f"{EX}plan")) == 2
+    assert count(store, query, plan=URIRef(f"{EX}other")) == 0
+
+
+def test_a_bound_value_cannot_inject_sparql(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    query = "SELECT ?item WHERE { GRAPH ?g { ?item <https://w3id.org/hrgraph/ontology#actionText> ?text } }"
+    attack = Literal('x" } } ; DROP ALL ; SELECT * { { ?s ?p "')
+    assert len(store.select(query, {"text": attack})) == 0
+    with pytest.raises(BadInputError, match="not a valid IRI"):
+        store.select(query, {"item": URIRef(EX + "a> ?p ?o } DROP ALL #")})
+    with pytest.raises(BadInputError, match="variable"):
+        store.select(query, {"text) { } #": Literal("x")})
+    text = Literal('Open two shelters with "housing first" support')
+    assert store.select(query, {"text": text}).column("item") == [URIRef(f"{EX}item1")]
+    assert store.graphs() == {CITY: 7}
+
+
+def test_select_rows_have_one_shape(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    table = store.select(
+        "SELECT ?item ?text WHERE { GRAPH ?g { ?item a <https://w3id.org/hrgraph/ontology#ActionItem> "
+        "OPTIONAL { ?item <https://w3id.org/hrgraph/ontology#actionText> ?text } } } ORDER BY ?item"
+    )
+    assert isinstance(table, Table)
+    assert table.columns == ("item", "text")
+    assert table.rows == (
+        (URIRef(f"{EX}item1"), Literal('Open two shelters with "housing first" support')),
+        (URIRef(f"{EX}item2"), None),
+    )
+    title = store.select("SELECT ?t WHERE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t } }").rows[0][0]
+    assert title == Literal("Human rights action plan 2025–2027", lang="en")
+
+
+def test_ask_and_construct(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    assert store.ask("ASK { GRAPH ?g { ?s a <https://w3id.org/hrgraph/ontology#ActionPlan> } }")
+    assert not store.ask("ASK { GRAPH ?g { ?s a <https://w3id.org/hrgraph/ontology#Budget> } }")
+    graph = store.construct(
+        "CONSTRUCT { ?i <urn:x:in> ?p } WHERE { GRAPH ?g { ?i <http://data.europa.eu/eli/ontology#is_part_of> ?p } }"
+    )
+    assert len(graph) == 2
+
+
+def test_export_round_trips(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
+    turtle = store.export(RdfFormat.TURTLE, graph=CITY)
+    assert rdflib.Graph().parse(data=turtle, format="turtle").isomorphic(
+        rdflib.Graph().parse(data=TRIPLES, format="turtle")
+    )
+    dataset = rdflib.Dataset()
+    dataset.parse(data=store.export(RdfFormat.NQUADS), format="nquads")
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {CITY, graph_iri("standards")}
+    jsonld = store.export(RdfFormat.JSONLD, graph="standards")
+    assert len(rdflib.Graph().parse(data=jsonld, format="json-ld")) == 1
+    with pytest.raises(BadInputError, match="holds one graph"):
+        store.export(RdfFormat.TURTLE)
+
+
+def test_update_and_drop(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    store.update(f"INSERT DATA {{ GRAPH <{graph_iri('inferred')}> {{ <{EX}a> <{EX}b> <{EX}c> }} }}")
+    assert store.graphs()[graph_iri("inferred")] == 1
+    store.drop("inferred")
+    store.drop("inferred")
+    assert store.graphs() == {CITY: 7}
+
+
+def test_class_counts(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    assert store.class_counts() == {
+        "https://w3id.org/hrgraph/ontology#ActionItem": 2,
+        "https://w3id.org/hrgraph/ontology#ActionPlan": 1,
+    }
+
+
+def test_add_graph(store: Store) -> None:
+    graph = rdflib.Graph().parse(data=TRIPLES, format="turtle")
+    assert store.add_graph(graph, graph="city/Example City") == 7
+    assert store.graphs() == {CITY: 7}
+
+
+def test_not_utf8(store: Store) -> None:
+    with pytest.raises(MalformedRDFError):
+        store.load(b'<urn:x:a> <urn:x:b> "caf\xe9" .', format=RdfFormat.NTRIPLES, graph=CITY)
+
+
+def test_graph_names() -> None:
+    assert graph_iri("proposed/Example City") == "https://w3id.org/hrgraph/graph/proposed/example-city"
+    assert graph_iri("https://example.org/g") == "https://example.org/g"
+    with pytest.raises(UnknownNameError, match="unknown graph"):
+        graph_iri("nonsense")
+    with pytest.raises(BadInputError, match="not a valid IRI"):
+        graph_iri("https://example.org/a b")
