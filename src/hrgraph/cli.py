@@ -101,7 +101,7 @@ def store_options(command: F) -> F:
         click.option(
             "--store",
             "store_path",
-            type=click.Path(file_okay=False, path_type=Path),
+            type=click.Path(path_type=Path),
             envvar="HRGRAPH_STORE",
             default=DEFAULT_STORE,
             show_default=True,

@@ -1,4 +1,4 @@
-"""Reasoning tests for the hrgraph OWL ontology (``ontology/hrgraph.ttl``).
+"""Reasoning tests for the hrgraph OWL ontology (``ontology/hrgraph.ttl``, read as package data).
 
 The ontology is converted with rdflib to N-Triples, loaded into a fresh
 owlready2 world and classified with HermiT. HermiT supports only the OWL 2
@@ -18,7 +18,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace as rdf_ns
 
-ONTOLOGY_PATH = Path(__file__).resolve().parents[1] / "ontology" / "hrgraph.ttl"
+from hrgraph.resources import ontology_file
+
 
 HRG = Namespace("https://w3id.org/hrgraph/ontology#")
 SSSOM = Namespace("https://w3id.org/sssom/")
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.skipif(
 def _ontology_graph() -> Graph:
     """Parse the ontology Turtle file into a new rdflib graph."""
     graph = Graph()
-    graph.parse(ONTOLOGY_PATH, format="turtle")
+    graph.parse(data=ontology_file().read_bytes(), format="turtle")
     return graph
 
 
