@@ -135,12 +135,14 @@ def test_an_interrupted_load_leaves_the_store_as_it_was(tmp_path: Path, plan: Pa
     with big.open("w") as out:
         for i in range(600_000):
             out.write(f"<https://example.org/s{i}> <https://example.org/p> \"value {i}\" .\n")
-    command = [sys.executable, "-m", "hrgraph.cli", "load", str(big), "--graph", "city/Example City",
-               "--replace", "--store", str(store)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    assert process.poll() is None, "the load finished before it could be interrupted"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    with EmbeddedStore(store) as opened:
-        assert opened.graphs() == {graph_iri("city/Example City"): 3}
+    # Replacing a graph that has data, and bulk-loading into a new graph: both are undone.
+    for graph, replace in (("city/Example City", ["--replace"]), ("standards", [])):
+        command = [sys.executable, "-m", "hrgraph.cli", "load", str(big), "--graph", graph, *replace,
+                   "--store", str(store)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)
+        assert process.poll() is None, "the load finished before it could be interrupted"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with EmbeddedStore(store) as opened:
+            assert opened.graphs() == {graph_iri("city/Example City"): 3}

@@ -61,6 +61,8 @@ def test_malformed_rdf_names_the_line_and_changes_nothing(store: Store) -> None:
         store.load(broken, format=RdfFormat.TURTLE, graph=CITY)
     assert info.value.line == 2
     assert "<data>:2:" in str(info.value)
+    with pytest.raises(MalformedRDFError, match="<data>:2:"):
+        store.load(broken, format=RdfFormat.TURTLE, graph="standards")
     with pytest.raises(MalformedRDFError):
         store.load(broken, format=RdfFormat.TURTLE, graph=CITY, replace=True)
     assert store.graphs() == {CITY: 7}

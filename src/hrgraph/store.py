@@ -60,6 +60,8 @@ GRAPH_BASE = "https://w3id.org/hrgraph/graph/"
 _GRAPH_KINDS = ("ontology", "standards", "inferred")
 _CITY_KINDS = ("city", "proposed", "curated")
 _STAGING = "urn:hrgraph:staging:"
+_LOADING = ox.NamedNode("urn:hrgraph:loading")
+_LOADING_GRAPH = ox.NamedNode("urn:hrgraph:loading:graph")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -356,9 +358,13 @@ class EmbeddedStore(Store):
         self._drop_staging()
 
     def _drop_staging(self) -> None:
-        """Remove graphs left by a replace that was interrupted before it could commit."""
+        """Undo loads that were interrupted: staging graphs of a replace, graphs of a bulk load."""
+        for quad in list(self._store.quads_for_pattern(_LOADING, _LOADING_GRAPH, None, _LOADING)):
+            if isinstance(quad.object, ox.NamedNode):
+                self._store.remove_graph(quad.object)
+            self._store.remove(quad)
         for name in list(self._store.named_graphs()):
-            if isinstance(name, ox.NamedNode) and name.value.startswith(_STAGING):
+            if isinstance(name, ox.NamedNode) and name.value.startswith((_STAGING, _LOADING.value)):
                 self._store.remove_graph(name)
 
     def load(
@@ -376,6 +382,8 @@ class EmbeddedStore(Store):
         if target is None and not fmt.holds_graphs:
             raise BadInputError(f"{name}: {fmt.label} holds triples only; say which graph they go to")
         data = _read(source)
+        if target is not None and not fmt.holds_graphs and not self._has_data(target):
+            return self._bulk_load(name, data, fmt, target)
         # Parse everything first, into memory, so that a malformed file never touches the store.
         staged = ox.Store()
         try:
@@ -405,6 +413,33 @@ class EmbeddedStore(Store):
         if moves:
             self._store.update(" ;\n".join(moves))
         return count
+
+    def _has_data(self, graph: str) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+
+    def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str) -> int:
+        """Load into an empty graph with the fast bulk loader, which writes outside any transaction.
+
+        A marker, written and removed in transactions of their own, names the graph while it loads: a
+        load that fails or is killed leaves the marker, and the graph is emptied again on the spot or when
+        the store is next opened, so the store is as it was.
+        """
+        marker = ox.Quad(_LOADING, _LOADING_GRAPH, ox.NamedNode(target), _LOADING)
+        self._store.add(marker)
+        # In memory a plain load is as fast and is itself all or nothing.
+        loader = self._store.bulk_load if self.path is not None else self._store.load
+        try:
+            loader(data, format=fmt.oxigraph, to_graph=ox.NamedNode(target))
+        except BaseException as err:
+            self._store.remove_graph(ox.NamedNode(target))
+            self._store.remove(marker)
+            if isinstance(err, SyntaxError):
+                raise _syntax_error(name, err) from err
+            if isinstance(err, ValueError | OSError):
+                raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
+            raise
+        self._store.remove(marker)
+        return self.graphs().get(target, 0)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
