@@ -17,7 +17,16 @@ from hrgraph.errors import (
     UnknownNameError,
 )
 from hrgraph.queries import Parameter, Query, catalogue, find_query, run_query
-from hrgraph.store import EmbeddedStore, RdfFormat, RemoteStore, Store, Table, city_slug, graph_iri, open_store
+from hrgraph.store import (
+    EmbeddedStore,
+    RdfFormat,
+    RemoteStore,
+    Store,
+    Table,
+    city_slug,
+    graph_iri,
+    open_store,
+)
 
 try:
     __version__ = version("hrgraph")

@@ -40,7 +40,7 @@ def _stderr() -> Console:
 
 
 def _progress() -> Progress:
-    """A progress bar on stderr, shown only when stderr is a terminal."""
+    """Return a progress bar on stderr, shown only when stderr is a terminal."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -90,9 +90,9 @@ def _rich_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     for row in rows:
         grid.add_row(*row)
     width = None if sys.stdout.isatty() else 200
-    console = Console(file=io.StringIO(), width=width, no_color=True, soft_wrap=False)
-    console.print(grid)
-    return console.file.getvalue().encode()  # type: ignore[attr-defined]
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, no_color=True, soft_wrap=False).print(grid)
+    return buffer.getvalue().encode()
 
 
 def store_options(command: F) -> F:
@@ -120,7 +120,9 @@ def store_options(command: F) -> F:
     return command
 
 
-def _open(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> Store:
+def _open(
+    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
+) -> Store:
     return open_store(
         store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint
     )
@@ -149,7 +151,9 @@ def cli(verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @store_options
-def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> None:
+def init(
+    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
+) -> None:
     """Load the ontology and the packaged standards corpus into the store, replacing older copies.
 
     \b
@@ -166,20 +170,32 @@ def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gs
             task = progress.add_task("loading", total=len(sources))
             for source, graph in sources:
                 fmt = RdfFormat.for_path(source.name)
-                count = store.load(source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced)
+                count = store.load(
+                    source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced
+                )
                 replaced.add(graph)
                 total += count
                 log.info("%s: %d triples into %s", source.name, count, graph)
                 progress.advance(task)
         if not corpus_files():
             log.warning("no built standards corpus is packaged; only the ontology was loaded")
-        click.echo(f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True)
+        click.echo(
+            f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True
+        )
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-g", "--graph", help="Graph for triples: standards, city/NAME, a full IRI … [default: from file name]")
-@click.option("-f", "--format", "fmt", type=click.Choice([f.label for f in RdfFormat]), help="RDF format [default: from extension]")
+@click.option(
+    "-g", "--graph", help="Graph for triples: standards, city/NAME, a full IRI … [default: from file name]"
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice([f.label for f in RdfFormat]),
+    help="RDF format [default: from extension]",
+)
 @click.option("--replace", is_flag=True, help="Empty the graph(s) first, in the same transaction.")
 @store_options
 def load(
@@ -220,7 +236,14 @@ def load(
 
 @cli.command()
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable).",
+)
 @click.option(
     "-O",
     "--output-format",
@@ -230,7 +253,9 @@ def load(
     type=click.Choice([*TABLE_FORMATS, *(f.label for f in RdfFormat)]),
     help="Table formats for SELECT; RDF formats for CONSTRUCT.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
 @store_options
 def query(
     name: str,
@@ -270,7 +295,14 @@ def query(
 
 
 def _serialise(graph: rdflib.Graph, label: str) -> bytes:
-    rdflib_names = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
+    rdflib_names = {
+        "turtle": "turtle",
+        "ntriples": "nt",
+        "nquads": "nquads",
+        "trig": "trig",
+        "jsonld": "json-ld",
+        "rdfxml": "xml",
+    }
     return graph.serialize(format=rdflib_names[label], encoding="utf-8")
 
 
@@ -288,9 +320,13 @@ def list_queries() -> None:
 
 
 @cli.command()
-@click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.option(
+    "-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
+)
 @store_options
-def stats(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None, fmt: str) -> None:
+def stats(
+    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None, fmt: str
+) -> None:
     """Show the triples in each graph and the instances of each class.
 
     \b
@@ -323,7 +359,9 @@ def stats(store_path: Path, endpoint: str | None, update_endpoint: str | None, g
     show_default=True,
     type=click.Choice([f.label for f in RdfFormat]),
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
 @store_options
 def export(
     graph: str | None,
@@ -344,6 +382,41 @@ def export(
     with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
         data = store.export(RdfFormat.parse(fmt), graph=graph)
     write_output(data, output)
+
+
+@cli.group()
+def corpus() -> None:
+    """Build the standards corpus from its readable sources."""
+
+
+@corpus.command(name="build")
+@click.option(
+    "-i",
+    "--input",
+    "source",
+    type=click.Path(path_type=Path),
+    default=Path("corpora"),
+    show_default=True,
+    help="The corpus sources folder (with standards/ and reviews/).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write the built N-Triples [default: INPUT/build].",
+)
+def corpus_build(source: Path, output: Path | None) -> None:
+    """Turn the YAML and CSV sources into the RDF hrgraph ships, deterministically.
+
+    \b
+    Example (from a checkout):
+      hrgraph corpus build && hrgraph init
+    """
+    from hrgraph.corpus import build
+
+    result = build(source, output or source / "build")
+    for name, count in result.files.items():
+        click.echo(f"{name}: {count:,} triples", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

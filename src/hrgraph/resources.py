@@ -37,7 +37,7 @@ class Resource(enum.Enum):
 
 @cache
 def _checkout() -> Path | None:
-    """The project folder of an editable install, or None for a regular install."""
+    """Return the project folder of an editable install, or None for a regular install."""
     try:
         text = metadata.distribution("hrgraph").read_text("direct_url.json")
     except metadata.PackageNotFoundError:
@@ -66,7 +66,9 @@ def _files(kind: Resource, suffixes: tuple[str, ...]) -> list[Traversable]:
     folder = resource_dir(kind)
     if not folder.is_dir():
         return []
-    return sorted((f for f in folder.iterdir() if f.is_file() and f.name.endswith(suffixes)), key=lambda f: f.name)
+    return sorted(
+        (f for f in folder.iterdir() if f.is_file() and f.name.endswith(suffixes)), key=lambda f: f.name
+    )
 
 
 def ontology_file() -> Traversable:

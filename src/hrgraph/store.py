@@ -28,7 +28,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -36,7 +36,7 @@ from typing import Any, Self
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Literal, URIRef
 
 from hrgraph.errors import BadInputError, EndpointError, MalformedRDFError, StoreLockedError, UnknownNameError
 
@@ -89,7 +89,9 @@ def graph_iri(name: str) -> str:
     >>> graph_iri("city/Example City")
     'https://w3id.org/hrgraph/graph/city/example-city'
     """
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not name.startswith(tuple(k + "/" for k in _CITY_KINDS)):
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not name.startswith(
+        tuple(k + "/" for k in _CITY_KINDS)
+    ):
         _check_iri(name)
         return name
     if name in _GRAPH_KINDS:
@@ -141,12 +143,14 @@ class RdfFormat(enum.Enum):
 
     @classmethod
     def for_path(cls, path: str | Path) -> RdfFormat:
-        """Guess the format from a file name (``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.rdf``)."""
+        """Guess the format from a file name: ``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.rdf``."""
         name = str(path).lower().removesuffix(".gz")
         for fmt in cls:
             if name.endswith(fmt.suffixes):
                 return fmt
-        raise BadInputError(f"{path}: cannot tell the RDF format from the file name; give the format explicitly")
+        raise BadInputError(
+            f"{path}: cannot tell the RDF format from the file name; give the format explicitly"
+        )
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ class Store(ABC):
 
     @abstractmethod
     def export(self, format: RdfFormat, *, graph: str | None = None) -> bytes:
-        """Serialise one graph, or every named graph when ``graph`` is None (a dataset format is needed then)."""
+        """Serialise one graph, or every named graph when ``graph`` is None (then in a dataset format)."""
 
     @abstractmethod
     def close(self) -> None:
@@ -243,9 +247,7 @@ class Store(ABC):
 
     def class_counts(self) -> dict[str, int]:
         """Return the number of distinct instances of each class, over all named graphs."""
-        table = self.select(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
-        )
+        table = self.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c")
         counts = {str(c): int(n) for c, n in table if c is not None and isinstance(n, Literal)}
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -305,6 +307,11 @@ def _syntax_error(source: str, err: SyntaxError) -> MalformedRDFError:
     return MalformedRDFError(source, err.lineno, err.offset, reason)
 
 
+def _dump(store: ox.Store, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+    data = store.dump(format=fmt, from_graph=None if graph is None else ox.NamedNode(graph))
+    return data or b""
+
+
 # --- term conversion -------------------------------------------------------------------------------
 
 
@@ -331,7 +338,9 @@ def _from_json(cell: Mapping[str, str]) -> Term:
     datatype = cell.get("datatype")
     if lang:
         return Literal(value, lang=lang)
-    return Literal(value, datatype=None if datatype in (None, _XSD_STRING, _RDF_LANG_STRING) else URIRef(datatype))
+    return Literal(
+        value, datatype=None if datatype in (None, _XSD_STRING, _RDF_LANG_STRING) else URIRef(datatype)
+    )
 
 
 # --- the embedded store ----------------------------------------------------------------------------
@@ -352,7 +361,8 @@ class EmbeddedStore(Store):
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreLockedError(
-                    f"{self.path}: the store is open in another process; wait for it to finish or use another --store"
+                    f"{self.path}: the store is open in another process; "
+                    "wait for it to finish or use another --store"
                 ) from err
             raise BadInputError(f"{self.path}: cannot open the store: {err}") from err
         self._drop_staging()
@@ -394,7 +404,7 @@ class EmbeddedStore(Store):
             raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
         count = len(staged)
         if not replace:
-            self._store.load(staged.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            self._store.load(_dump(staged, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
             return count
         # Replace: write each graph next to its target, then swap them in with one update.
         moves = []
@@ -403,7 +413,7 @@ class EmbeddedStore(Store):
                 continue
             staging = ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
             self._store.load(
-                staged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node),
+                _dump(staged, ox.RdfFormat.N_TRIPLES, graph_node.value),
                 format=ox.RdfFormat.N_TRIPLES,
                 to_graph=staging,
             )
@@ -415,7 +425,9 @@ class EmbeddedStore(Store):
         return count
 
     def _has_data(self, graph: str) -> bool:
-        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+        return (
+            next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+        )
 
     def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str) -> int:
         """Load into an empty graph with the fast bulk loader, which writes outside any transaction.
@@ -461,7 +473,9 @@ class EmbeddedStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise BadInputError("expected a SELECT query")
         columns = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(None if cell is None else _from_ox(cell) for cell in solution) for solution in result)
+        rows = tuple(
+            tuple(None if cell is None else _from_ox(cell) for cell in solution) for solution in result
+        )
         return Table(columns, rows)
 
     def _ask(self, query: str, bindings: Mapping[str, Term]) -> bool:
@@ -481,10 +495,12 @@ class EmbeddedStore(Store):
         """Serialise one graph, or all named graphs in a dataset format."""
         if graph is None:
             if not format.holds_graphs:
-                raise BadInputError(f"{format.label} holds one graph: name the graph, or export as nquads or trig")
+                raise BadInputError(
+                    f"{format.label} holds one graph: name the graph, or export as nquads or trig"
+                )
             # hrgraph writes named graphs only, so the whole dataset is every named graph.
-            return bytes(self._store.dump(format=format.oxigraph))
-        return bytes(self._store.dump(format=format.oxigraph, from_graph=ox.NamedNode(graph_iri(graph))))
+            return _dump(self._store, format.oxigraph)
+        return _dump(self._store, format.oxigraph, graph_iri(graph))
 
     def close(self) -> None:
         """Flush and release the store."""
@@ -545,7 +561,7 @@ def _inject_values(query: str, bindings: Mapping[str, Term]) -> str:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 server: Oxigraph, Apache Jena Fuseki, Virtuoso, GraphDB …
+    """A SPARQL 1.1 server: Oxigraph, Apache Jena Fuseki, Virtuoso, GraphDB and others.
 
     ``endpoint`` is the query URL. The update and Graph Store Protocol URLs default to Oxigraph's layout
     (``…/query`` → ``…/update`` and ``…/store``); give them for servers laid out otherwise
@@ -563,7 +579,9 @@ class RemoteStore(Store):
         if not re.match(r"^https?://", endpoint):
             raise BadInputError(f"not an http(s) endpoint URL: {endpoint!r}")
         self.endpoint = endpoint
-        base = endpoint.rsplit("/", 1)[0] if endpoint.rstrip("/").endswith(("/query", "/sparql")) else endpoint
+        base = (
+            endpoint.rsplit("/", 1)[0] if endpoint.rstrip("/").endswith(("/query", "/sparql")) else endpoint
+        )
         self.update_endpoint = update_endpoint or base.rstrip("/") + "/update"
         self.store_endpoint = store_endpoint or base.rstrip("/") + "/store"
         self.timeout = timeout
@@ -632,10 +650,10 @@ class RemoteStore(Store):
         for graph_node in staged._store.named_graphs():
             if not isinstance(graph_node, ox.NamedNode):
                 continue
-            payload = staged._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_node)
+            payload = _dump(staged._store, ox.RdfFormat.N_TRIPLES, graph_node.value)
             url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': graph_node.value})}"
             headers = {"Content-Type": "application/n-triples"}
-            self._request(url, method="PUT" if replace else "POST", body=bytes(payload), headers=headers)
+            self._request(url, method="PUT" if replace else "POST", body=payload, headers=headers)
         if replace and target is not None and count == 0:
             self.update(f"DROP SILENT GRAPH <{target}>")
         return count
@@ -643,16 +661,16 @@ class RemoteStore(Store):
     def export(self, format: RdfFormat, *, graph: str | None = None) -> bytes:
         """Fetch one graph, or every named graph, and serialise it."""
         if graph is None and not format.holds_graphs:
-            raise BadInputError(f"{format.label} holds one graph: name the graph, or export as nquads or trig")
+            raise BadInputError(
+                f"{format.label} holds one graph: name the graph, or export as nquads or trig"
+            )
         names = [graph_iri(graph)] if graph is not None else list(self.graphs())
         staged = ox.Store()
         for name in names:
             url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': name})}"
             data = self._request(url, method="GET", body=None, headers={"Accept": "application/n-triples"})
             staged.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-        if graph is not None:
-            return bytes(staged.dump(format=format.oxigraph, from_graph=ox.NamedNode(names[0])))
-        return bytes(staged.dump(format=format.oxigraph))
+        return _dump(staged, format.oxigraph, names[0] if graph is not None else None)
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
