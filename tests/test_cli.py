@@ -104,7 +104,9 @@ def test_bad_input_is_one_line_with_exit_2(tmp_path: Path) -> None:
     store = tmp_path / "store"
     broken = tmp_path / "broken.ttl"
     broken.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n<a> <b> oops .\n")
-    assert_one_line_error(hrgraph("load", broken, "--graph", "standards", store=store), "broken.ttl:2:", "malformed RDF")
+    assert_one_line_error(
+        hrgraph("load", broken, "--graph", "standards", store=store), "broken.ttl:2:", "malformed RDF"
+    )
     assert_one_line_error(hrgraph("load", tmp_path / "missing.ttl", store=store), "missing.ttl", "no such file")
     odd = tmp_path / "data.xyz"
     odd.write_text("x")
@@ -134,11 +136,21 @@ def test_an_interrupted_load_leaves_the_store_as_it_was(tmp_path: Path, plan: Pa
     big = tmp_path / "big.nt"
     with big.open("w") as out:
         for i in range(600_000):
-            out.write(f"<https://example.org/s{i}> <https://example.org/p> \"value {i}\" .\n")
+            out.write(f'<https://example.org/s{i}> <https://example.org/p> "value {i}" .\n')
     # Replacing a graph that has data, and bulk-loading into a new graph: both are undone.
     for graph, replace in (("city/Example City", ["--replace"]), ("standards", [])):
-        command = [sys.executable, "-m", "hrgraph.cli", "load", str(big), "--graph", graph, *replace,
-                   "--store", str(store)]
+        command = [
+            sys.executable,
+            "-m",
+            "hrgraph.cli",
+            "load",
+            str(big),
+            "--graph",
+            graph,
+            *replace,
+            "--store",
+            str(store),
+        ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)
         assert process.poll() is None, "the load finished before it could be interrupted"

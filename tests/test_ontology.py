@@ -23,9 +23,7 @@ def ontology() -> rdflib.Graph:
 
 
 def hrg_terms(ontology: rdflib.Graph) -> set[str]:
-    return {
-        str(s) for t in DECLARED for s in ontology.subjects(RDF.type, t) if str(s).startswith(str(HRG._NS))
-    }
+    return {str(s) for t in DECLARED for s in ontology.subjects(RDF.type, t) if str(s).startswith(str(HRG._NS))}
 
 
 def test_every_term_has_a_label_and_a_definition(ontology: rdflib.Graph) -> None:
@@ -62,7 +60,9 @@ def test_the_model_the_other_stages_rely_on(ontology: rdflib.Graph) -> None:
 def test_namespace_module_is_generated_from_the_ontology() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate_namespace.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 

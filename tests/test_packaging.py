@@ -29,8 +29,20 @@ print(json.dumps({
 def test_a_wheel_install_finds_its_data(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     (wheel,) = wheels.glob("hrgraph-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -41,7 +53,8 @@ def test_a_wheel_install_finds_its_data(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run(

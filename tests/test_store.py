@@ -71,8 +71,12 @@ def test_malformed_rdf_names_the_line_and_changes_nothing(store: Store) -> None:
 def test_replace_swaps_a_graph_whole(store: Store) -> None:
     store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
     store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
-    store.load(f"<{EX}item9> <http://data.europa.eu/eli/ontology#is_part_of> <{EX}p> .".encode(),
-               format=RdfFormat.NTRIPLES, graph=CITY, replace=True)
+    store.load(
+        f"<{EX}item9> <http://data.europa.eu/eli/ontology#is_part_of> <{EX}p> .".encode(),
+        format=RdfFormat.NTRIPLES,
+        graph=CITY,
+        replace=True,
+    )
     assert store.graphs() == {CITY: 1, graph_iri("standards"): 1}
     store.load(b"", format=RdfFormat.NTRIPLES, graph=CITY, replace=True)
     assert store.graphs() == {graph_iri("standards"): 1}
@@ -137,8 +141,10 @@ def test_export_round_trips(store: Store) -> None:
     store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
     store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
     turtle = store.export(RdfFormat.TURTLE, graph=CITY)
-    assert rdflib.Graph().parse(data=turtle, format="turtle").isomorphic(
-        rdflib.Graph().parse(data=TRIPLES, format="turtle")
+    assert (
+        rdflib.Graph()
+        .parse(data=turtle, format="turtle")
+        .isomorphic(rdflib.Graph().parse(data=TRIPLES, format="turtle"))
     )
     dataset = rdflib.Dataset()
     dataset.parse(data=store.export(RdfFormat.NQUADS), format="nquads")

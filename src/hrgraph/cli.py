@@ -120,12 +120,8 @@ def store_options(command: F) -> F:
     return command
 
 
-def _open(
-    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
-) -> Store:
-    return open_store(
-        store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint
-    )
+def _open(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> Store:
+    return open_store(store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -151,9 +147,7 @@ def cli(verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @store_options
-def init(
-    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
-) -> None:
+def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> None:
     """Load the ontology and the packaged standards corpus into the store, replacing older copies.
 
     \b
@@ -170,25 +164,19 @@ def init(
             task = progress.add_task("loading", total=len(sources))
             for source, graph in sources:
                 fmt = RdfFormat.for_path(source.name)
-                count = store.load(
-                    source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced
-                )
+                count = store.load(source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced)
                 replaced.add(graph)
                 total += count
                 log.info("%s: %d triples into %s", source.name, count, graph)
                 progress.advance(task)
         if not corpus_files():
             log.warning("no built standards corpus is packaged; only the ontology was loaded")
-        click.echo(
-            f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True
-        )
+        click.echo(f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-g", "--graph", help="Graph for triples: standards, city/NAME, a full IRI … [default: from file name]"
-)
+@click.option("-g", "--graph", help="Graph for triples: standards, city/NAME, a full IRI … [default: from file name]")
 @click.option(
     "-f",
     "--format",
@@ -320,9 +308,7 @@ def list_queries() -> None:
 
 
 @cli.command()
-@click.option(
-    "-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
-)
+@click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
 @store_options
 def stats(
     store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None, fmt: str
@@ -338,14 +324,29 @@ def stats(
     with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
         graphs = store.graphs()
         classes = store.class_counts()
+        table = run_query(store, find_query("instruments"))
+    if not isinstance(table, Table):
+        raise BadInputError("the packaged query 'instruments' must be a SELECT query")
+    instruments = {
+        r["abbreviation"] or "": {
+            "kind": r["kind"],
+            "articles": int(r["articles"] or 0),
+            "paragraphs": int(r["paragraphs"] or 0),
+        }
+        for r in table.records()
+    }
     if fmt == "json":
-        write_output((json.dumps({"graphs": graphs, "classes": classes}, indent=2) + "\n").encode(), None)
+        summary = {"graphs": graphs, "classes": classes, "instruments": instruments}
+        write_output((json.dumps(summary, indent=2) + "\n").encode(), None)
         return
     if not graphs:
         click.echo("the store is empty: run `hrgraph init` to load the ontology and the standards", err=True)
         return
     out = _rich_text(("graph", "triples"), [(g, f"{n:,}") for g, n in graphs.items()])
     out += b"\n" + _rich_text(("class", "instances"), [(compact(c), f"{n:,}") for c, n in classes.items()])
+    if instruments:
+        rows = [(a, str(i["kind"]), str(i["articles"]), str(i["paragraphs"])) for a, i in instruments.items()]
+        out += b"\n" + _rich_text(("instrument", "kind", "articles or principles", "paragraphs"), rows)
     write_output(out, None)
 
 

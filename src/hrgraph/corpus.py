@@ -200,20 +200,14 @@ def _instruments(b: _Builder, folder: Path, labels_folder: Path) -> dict[str, st
             b.add(part_node, HRG.order, Literal(order))
             b.text(part_node, HRG.heading, part.get("heading"))
             name = part.get("heading") or part.get("label")
-            b.text(
-                part_node, SKOS.prefLabel, f"{code} part {part['number']}" + (f" — {name}" if name else "")
-            )
+            b.text(part_node, SKOS.prefLabel, f"{code} part {part['number']}" + (f" — {name}" if name else ""))
             b.add(part_node, HRG.eId, Literal(f"part_{part['number']}"))
             b.add(part_node, DCTERMS.source, URIRef(data["official_source"]))
         order = 0
         for provision in data["provisions"]:
             number = str(provision["number"])
             kind_class = PROVISION_KINDS[provision["kind"]]
-            prov = (
-                ID[f"{slug}/principle_{number}"]
-                if provision["kind"] == "principle"
-                else article_iri(slug, number)
-            )
+            prov = ID[f"{slug}/principle_{number}"] if provision["kind"] == "principle" else article_iri(slug, number)
             entry = labels.get(number, {})
             short = entry.get("label") or provision.get("heading") or ""
             word = "principle" if provision["kind"] == "principle" else "art."
@@ -261,17 +255,13 @@ def _instruments(b: _Builder, folder: Path, labels_folder: Path) -> dict[str, st
             - {f"{p['number']}({q['number']})" for p in data["provisions"] for q in p.get("paragraphs") or []}
         )
         if unknown:
-            raise BadInputError(
-                f"{labels_folder / (slug + '.yaml')}: labels for unknown provisions {sorted(unknown)}"
-            )
+            raise BadInputError(f"{labels_folder / (slug + '.yaml')}: labels for unknown provisions {sorted(unknown)}")
     return codes
 
 
 def _sdgs(b: _Builder, folder: Path) -> None:
     terms = (
-        {str(k): v for k, v in (_yaml(folder / "terms.yaml") or {}).items()}
-        if (folder / "terms.yaml").exists()
-        else {}
+        {str(k): v for k, v in (_yaml(folder / "terms.yaml") or {}).items()} if (folder / "terms.yaml").exists() else {}
     )
     b.add(AGENDA, RDF.type, HRG.DevelopmentAgenda)
     b.add(AGENDA, RDF.type, SKOS.ConceptScheme)
@@ -344,9 +334,7 @@ def _crosswalk(b: _Builder, path: Path, codes: dict[str, str], provisions: set[U
         _mapping(b, target, article, row["justification"])
 
 
-def _themes(
-    b: _Builder, path: Path, issues: Path, codes: dict[str, str], provisions: set[URIRef]
-) -> dict[str, URIRef]:
+def _themes(b: _Builder, path: Path, issues: Path, codes: dict[str, str], provisions: set[URIRef]) -> dict[str, URIRef]:
     """Add the theme and group schemes and the UPR Info issue mapping; return UHRI label → concept."""
     data = _yaml(path)
     uhri: dict[str, URIRef] = {}
@@ -377,9 +365,7 @@ def _themes(
             for ref in entry.get("articles") or []:
                 article = parse_reference(ref, codes)
                 if article not in provisions:
-                    raise BadInputError(
-                        f"{path}: theme {entry['id']}: {ref} is not a provision in the corpus"
-                    )
+                    raise BadInputError(f"{path}: theme {entry['id']}: {ref} is not a provision in the corpus")
                 b.add(node, HRG.enshrinedIn, article)
             for target in entry.get("sdg_targets") or []:
                 b.add(node, SKOS.relatedMatch, SDG[str(target)])
@@ -425,6 +411,7 @@ def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, U
             b.text(ID[slug], SKOS.prefLabel, title)
             b.text(ID[slug], DCTERMS.title, title)
             b.add(ID[slug], HRG.abbreviation, Literal(code))
+            b.add(ID[slug], DCTERMS.source, RATIFICATION)
         else:
             raise BadInputError(f"{folder / 'ratification.csv'}: unknown instrument {code!r}")
         node = ID[f"ratification/{row['iso2'].lower()}/{slug}"]
@@ -461,14 +448,10 @@ def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, U
             b.add(rec, HRG.recommendingState, _state(b, name, states))
         for label in filter(None, (t.strip() for t in row["themes"].split(";"))):
             concept = uhri.get(label)
-            b.add(
-                rec, HRG.theme if concept is not None and "/theme/" in concept else HRG.affectedGroup, concept
-            )
+            b.add(rec, HRG.theme if concept is not None and "/theme/" in concept else HRG.affectedGroup, concept)
         for label in filter(None, (t.strip() for t in row["affected_persons"].split(";"))):
             concept = uhri.get(label)
-            b.add(
-                rec, HRG.affectedGroup if concept is not None and "/group/" in concept else HRG.theme, concept
-            )
+            b.add(rec, HRG.affectedGroup if concept is not None and "/group/" in concept else HRG.theme, concept)
         for goal in filter(None, row["sdg_goals"].split(";")):
             b.add(rec, HRG.sdgTag, SDG[goal.strip()])
         for target in filter(None, row["sdg_targets"].split(";")):

@@ -1,0 +1,170 @@
+"""The standards corpus: its build is deterministic and its contents are what the sources say."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from hrgraph.corpus import build
+from hrgraph.errors import BadInputError
+from hrgraph.namespace import HRG, ID, SDG
+from hrgraph.queries import find_query, run_query
+from hrgraph.resources import corpus_files
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "corpora"
+
+
+@pytest.fixture(scope="module")
+def standards() -> Iterator[Store]:
+    with EmbeddedStore() as store:
+        for file in corpus_files():
+            store.load(file.read_bytes(), format=RdfFormat.NTRIPLES, graph="standards")
+        yield store
+
+
+def one(store: Store, query: str) -> int:
+    value = store.select(query).rows[0][0]
+    assert isinstance(value, Literal)
+    return int(value)
+
+
+def test_the_shipped_build_equals_a_fresh_build(tmp_path: Path) -> None:
+    result = build(CORPUS, tmp_path)
+    assert set(result.files) == {"standards.nt", "reviews.nt"}
+    for name in result.files:
+        assert (tmp_path / name).read_bytes() == (CORPUS / "build" / name).read_bytes(), (
+            f"corpora/build/{name} is stale: run `hrgraph corpus build`"
+        )
+
+
+def test_articles_per_instrument(standards: Store) -> None:
+    table = run_query(standards, find_query("instruments"))
+    assert isinstance(table, Table)
+    counts = {r["abbreviation"]: int(r["articles"] or 0) for r in table.records()}
+    assert counts == {
+        "UDHR": 30, "ICCPR": 53, "ICCPR-OP1": 14, "ICESCR": 31, "OP-ICESCR": 22, "ICERD": 25, "CEDAW": 30,
+        "OP-CEDAW": 21, "CAT": 33, "OPCAT": 37, "CRC": 54, "CRPD": 50, "CPED": 45, "ICMW": 93, "EUCFR": 54,
+        "ECHR": 59, "ESC": 46, "GCA": 16, "ECSHRC": 34, "GWANGJU": 10,
+        # protocols known only from the ratification data
+        "ICCPR-OP2": 0, "OP-CRC-AC": 0, "OP-CRC-SC": 0, "OP-CRC-IC": 0, "OP-CRPD": 0,
+    }  # fmt: skip
+
+
+def test_sdg_framework(standards: Store) -> None:
+    prefix = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+    assert one(standards, f"{prefix} SELECT (COUNT(?g) AS ?n) {{ GRAPH ?x {{ ?g a hrg:SDGGoal }} }}") == 17
+    assert one(standards, f"{prefix} SELECT (COUNT(?t) AS ?n) {{ GRAPH ?x {{ ?t a hrg:SDGTarget }} }}") == 169
+    assert (
+        one(
+            standards,
+            f"{prefix} SELECT (COUNT(DISTINCT ?n) AS ?c) {{ GRAPH ?x {{ ?i a hrg:SDGIndicator ; skos:notation ?n }} }}",
+        )
+        >= 231
+    )
+    table = standards.select(
+        f"{prefix} SELECT ?notation ?goal ?text WHERE {{ GRAPH ?x {{ ?t skos:notation ?notation ; skos:broader ?goal ; hrg:text ?text }} }}",
+        {"t": SDG["11.a"]},
+    )
+    ((notation, goal, text),) = table.rows
+    assert (str(notation), goal) == ("11.a", SDG["11"])
+    assert str(text).startswith("Support positive economic, social and environmental links")
+    table = standards.select(
+        f"{prefix} SELECT ?notation ?target WHERE {{ GRAPH ?x {{ ?i skos:notation ?notation ; skos:broader ?target }} }}",
+        {"i": SDG.C110101},
+    )
+    assert [(str(n), t) for n, t in table.rows] == [("11.1.1", SDG["11.1"])]
+
+
+def test_articles_paragraphs_labels_and_text(standards: Store) -> None:
+    table = standards.select(
+        "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+        "SELECT ?label ?text ?parent WHERE { GRAPH ?g { ?p skos:prefLabel ?label ; hrg:text ?text ; eli:is_part_of ?parent } }",
+        {"p": ID["icescr/art_11__para_1"]},
+    )
+    ((label, text, parent),) = table.rows
+    assert str(label).startswith("ICESCR art. 11(1) — adequate standard of living")
+    assert str(text).startswith(
+        "The States Parties to the present Covenant recognize the right of everyone to an adequate standard"
+    )
+    assert parent == ID["icescr/art_11"]
+    terms = standards.select(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?t WHERE { GRAPH ?g { ?p skos:altLabel ?t } }",
+        {"p": ID["icescr/art_11"]},
+    ).column("t")
+    assert Literal("homelessness", lang="en") in terms
+
+
+def test_charters_without_official_text_carry_summaries(standards: Store) -> None:
+    query = (
+        "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+        "SELECT (COUNT(?s) AS ?summaries) (COUNT(?t) AS ?texts) WHERE { GRAPH ?g { ?p eli:is_part_of+ ?i . "
+        "OPTIONAL { ?p hrg:summary ?s } OPTIONAL { ?p hrg:text ?t } } }"
+    )
+    for slug, provisions in (("icmw", 93), ("gwangju-principles", 10), ("european-city-charter", 34)):
+        summaries, texts = standards.select(query, {"i": ID[slug]}).rows[0]
+        assert (int(summaries), int(texts)) == (provisions, 0)  # type: ignore[arg-type]
+
+
+def test_crosswalk_and_themes(standards: Store) -> None:
+    prefix = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX sssom: <https://w3id.org/sssom/>"
+    linked = one(standards, f"{prefix} SELECT (COUNT(DISTINCT ?t) AS ?n) {{ GRAPH ?g {{ ?t hrg:correspondsTo ?a }} }}")
+    assert linked > 140
+    unjustified = f"{prefix} SELECT (COUNT(?m) AS ?n) {{ GRAPH ?g {{ ?m a hrg:StandardsMapping FILTER NOT EXISTS {{ ?m sssom:comment ?c }} }} }}"
+    assert one(standards, unjustified) == 0
+    housing = standards.select(
+        f"{prefix} SELECT ?a WHERE {{ GRAPH ?g {{ ?theme hrg:enshrinedIn ?a }} }}",
+        {"theme": ID["theme/adequate-housing"]},
+    ).column("a")
+    for article in ("icescr/art_11", "udhr/art_25", "crc/art_27", "crpd/art_28"):
+        assert ID[article] in housing
+    assert ID["icescr/art_11"] in standards.select(
+        f"{prefix} SELECT ?a WHERE {{ GRAPH ?g {{ ?t hrg:correspondsTo ?a }} }}", {"t": SDG["11.1"]}
+    ).column("a")
+
+
+def test_review_data(standards: Store) -> None:
+    prefix = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#>"
+    assert (
+        one(
+            standards,
+            f"{prefix} SELECT (COUNT(?r) AS ?n) {{ GRAPH ?g {{ ?r a hrg:Recommendation ; hrg:position ?p ; hrg:inCycle ?c }} }}",
+        )
+        == 378
+    )
+    untagged = f"{prefix} SELECT (COUNT(?r) AS ?n) {{ GRAPH ?g {{ ?r a hrg:Recommendation FILTER NOT EXISTS {{ ?r hrg:theme ?t }} }} }}"
+    assert one(standards, untagged) == 0
+    parties = standards.select(
+        f'{prefix} SELECT ?s WHERE {{ GRAPH ?g {{ ?r hrg:ratifiedInstrument ?i ; hrg:party ?s ; hrg:ratificationStatus "party" }} }}',
+        {"i": URIRef(ID["icescr"])},
+    )
+    assert 160 < len(parties) < 193
+    tags = f"{prefix} SELECT (COUNT(?t) AS ?n) {{ GRAPH ?g {{ ?t a hrg:IssueTag FILTER NOT EXISTS {{ ?t <http://www.w3.org/2004/02/skos/core#closeMatch> ?x }} }} }}"
+    assert one(standards, tags) == 0
+    assert HRG.Supported in standards.select(
+        f"{prefix} SELECT DISTINCT ?p {{ GRAPH ?g {{ ?r hrg:position ?p }} }}"
+    ).column("p")
+
+
+def test_broken_sources_are_named(tmp_path: Path) -> None:
+    source = tmp_path / "corpora"
+    shutil.copytree(CORPUS / "standards", source / "standards")
+    shutil.copytree(CORPUS / "reviews", source / "reviews")
+    crosswalk = source / "standards" / "crosswalk" / "sdg-articles.csv"
+    with crosswalk.open("a", encoding="utf-8") as out:
+        out.write("11.1,ICESCR:99,not an article\n")
+    lines = crosswalk.read_text(encoding="utf-8").count("\n")
+    with pytest.raises(BadInputError, match=rf"sdg-articles.csv:{lines}: ICESCR:99 is not a provision"):
+        build(source, tmp_path / "out")
+    shutil.copy(CORPUS / "standards" / "crosswalk" / "sdg-articles.csv", crosswalk)
+    (source / "standards" / "themes.yaml").write_text("themes: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"themes.yaml:\d+: not valid YAML"):
+        build(source, tmp_path / "out")
+    with pytest.raises(BadInputError, match="not a corpus folder"):
+        build(tmp_path / "nowhere", tmp_path / "out")
