@@ -20,7 +20,6 @@ from rdflib import namespace as rdf_ns
 
 from hrgraph.resources import ontology_file
 
-
 HRG = Namespace("https://w3id.org/hrgraph/ontology#")
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -29,9 +28,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 EX = Namespace("https://w3id.org/hrgraph/id/test/")
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="HermiT needs a Java runtime"
-)
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime")
 
 
 def _ontology_graph() -> Graph:

@@ -42,9 +42,7 @@ _KINDS: dict[str, str | None] = {
     "date": _XSD + "date",
     "boolean": _XSD + "boolean",
 }
-_PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?P<doc>.*)$"
-)
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?P<doc>.*)$")
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -94,9 +92,7 @@ class Query:
                 bound[name] = as_term(value, "string")
         missing = [p.name for p in self.parameters if not p.optional and p.name not in bound]
         if missing:
-            raise BadInputError(
-                f"query {self.name!r} needs parameter(s) {', '.join(missing)} (give -p NAME=VALUE)"
-            )
+            raise BadInputError(f"query {self.name!r} needs parameter(s) {', '.join(missing)} (give -p NAME=VALUE)")
         return bound
 
 
@@ -161,8 +157,7 @@ def parse_query(name: str, text: str, source: str = "") -> Query:
             match = _PARAM.match(rest.strip())
             if not match or match["kind"] not in _KINDS:
                 raise BadInputError(
-                    f"{source or name}: bad parameter line {line!r}: "
-                    "write 'param: NAME (TYPE[, optional]) TEXT'"
+                    f"{source or name}: bad parameter line {line!r}: write 'param: NAME (TYPE[, optional]) TEXT'"
                 )
             params.append(Parameter(match["name"], match["kind"], bool(match["optional"]), match["doc"]))
             last = ""
@@ -208,9 +203,7 @@ def find_query(name_or_path: str | Path) -> Query:
     raise UnknownNameError(f"unknown query {str(name_or_path)!r}{hint}")
 
 
-def run_query(
-    store: Store, query: Query, params: Mapping[str, str] | None = None
-) -> Table | bool | rdflib.Graph:
+def run_query(store: Store, query: Query, params: Mapping[str, str] | None = None) -> Table | bool | rdflib.Graph:
     """Run a query on a store with its parameters bound: a Table for SELECT, a bool for ASK, else a Graph."""
     bindings = query.bind(params or {})
     form = query.form

@@ -66,9 +66,7 @@ def _files(kind: Resource, suffixes: tuple[str, ...]) -> list[Traversable]:
     folder = resource_dir(kind)
     if not folder.is_dir():
         return []
-    return sorted(
-        (f for f in folder.iterdir() if f.is_file() and f.name.endswith(suffixes)), key=lambda f: f.name
-    )
+    return sorted((f for f in folder.iterdir() if f.is_file() and f.name.endswith(suffixes)), key=lambda f: f.name)
 
 
 def ontology_file() -> Traversable:

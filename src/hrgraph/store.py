@@ -89,9 +89,7 @@ def graph_iri(name: str) -> str:
     >>> graph_iri("city/Example City")
     'https://w3id.org/hrgraph/graph/city/example-city'
     """
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not name.startswith(
-        tuple(k + "/" for k in _CITY_KINDS)
-    ):
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not name.startswith(tuple(k + "/" for k in _CITY_KINDS)):
         _check_iri(name)
         return name
     if name in _GRAPH_KINDS:
@@ -148,9 +146,7 @@ class RdfFormat(enum.Enum):
         for fmt in cls:
             if name.endswith(fmt.suffixes):
                 return fmt
-        raise BadInputError(
-            f"{path}: cannot tell the RDF format from the file name; give the format explicitly"
-        )
+        raise BadInputError(f"{path}: cannot tell the RDF format from the file name; give the format explicitly")
 
 
 @dataclass(frozen=True)
@@ -338,9 +334,7 @@ def _from_json(cell: Mapping[str, str]) -> Term:
     datatype = cell.get("datatype")
     if lang:
         return Literal(value, lang=lang)
-    return Literal(
-        value, datatype=None if datatype in (None, _XSD_STRING, _RDF_LANG_STRING) else URIRef(datatype)
-    )
+    return Literal(value, datatype=None if datatype in (None, _XSD_STRING, _RDF_LANG_STRING) else URIRef(datatype))
 
 
 # --- the embedded store ----------------------------------------------------------------------------
@@ -361,8 +355,7 @@ class EmbeddedStore(Store):
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreLockedError(
-                    f"{self.path}: the store is open in another process; "
-                    "wait for it to finish or use another --store"
+                    f"{self.path}: the store is open in another process; wait for it to finish or use another --store"
                 ) from err
             raise BadInputError(f"{self.path}: cannot open the store: {err}") from err
         self._drop_staging()
@@ -425,9 +418,7 @@ class EmbeddedStore(Store):
         return count
 
     def _has_data(self, graph: str) -> bool:
-        return (
-            next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
-        )
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
 
     def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str) -> int:
         """Load into an empty graph with the fast bulk loader, which writes outside any transaction.
@@ -473,9 +464,7 @@ class EmbeddedStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise BadInputError("expected a SELECT query")
         columns = tuple(v.value for v in result.variables)
-        rows = tuple(
-            tuple(None if cell is None else _from_ox(cell) for cell in solution) for solution in result
-        )
+        rows = tuple(tuple(None if cell is None else _from_ox(cell) for cell in solution) for solution in result)
         return Table(columns, rows)
 
     def _ask(self, query: str, bindings: Mapping[str, Term]) -> bool:
@@ -495,9 +484,7 @@ class EmbeddedStore(Store):
         """Serialise one graph, or all named graphs in a dataset format."""
         if graph is None:
             if not format.holds_graphs:
-                raise BadInputError(
-                    f"{format.label} holds one graph: name the graph, or export as nquads or trig"
-                )
+                raise BadInputError(f"{format.label} holds one graph: name the graph, or export as nquads or trig")
             # hrgraph writes named graphs only, so the whole dataset is every named graph.
             return _dump(self._store, format.oxigraph)
         return _dump(self._store, format.oxigraph, graph_iri(graph))
@@ -579,9 +566,7 @@ class RemoteStore(Store):
         if not re.match(r"^https?://", endpoint):
             raise BadInputError(f"not an http(s) endpoint URL: {endpoint!r}")
         self.endpoint = endpoint
-        base = (
-            endpoint.rsplit("/", 1)[0] if endpoint.rstrip("/").endswith(("/query", "/sparql")) else endpoint
-        )
+        base = endpoint.rsplit("/", 1)[0] if endpoint.rstrip("/").endswith(("/query", "/sparql")) else endpoint
         self.update_endpoint = update_endpoint or base.rstrip("/") + "/update"
         self.store_endpoint = store_endpoint or base.rstrip("/") + "/store"
         self.timeout = timeout
@@ -661,9 +646,7 @@ class RemoteStore(Store):
     def export(self, format: RdfFormat, *, graph: str | None = None) -> bytes:
         """Fetch one graph, or every named graph, and serialise it."""
         if graph is None and not format.holds_graphs:
-            raise BadInputError(
-                f"{format.label} holds one graph: name the graph, or export as nquads or trig"
-            )
+            raise BadInputError(f"{format.label} holds one graph: name the graph, or export as nquads or trig")
         names = [graph_iri(graph)] if graph is not None else list(self.graphs())
         staged = ox.Store()
         for name in names:
