@@ -168,3 +168,36 @@ def test_broken_sources_are_named(tmp_path: Path) -> None:
         build(source, tmp_path / "out")
     with pytest.raises(BadInputError, match="not a corpus folder"):
         build(tmp_path / "nowhere", tmp_path / "out")
+
+
+def test_every_upr_info_issue_and_uhri_label_is_mapped(shared: Path, standards: Store) -> None:
+    import csv
+
+    issues: set[str] = set()
+    for path in sorted((shared / "upr-info-recommendations-2008-2014").glob("*.csv")):
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            for row in csv.DictReader(handle):
+                issues.update(t.strip() for t in (row.get("Issue") or "").split(",") if t.strip())
+    mapped = {
+        str(label)
+        for label in standards.select(
+            "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "SELECT ?l WHERE { GRAPH ?g { ?t a hrg:IssueTag ; skos:prefLabel ?l ; skos:closeMatch ?x } }"
+        ).column("l")
+    }
+    assert len(issues) > 40
+    assert issues <= mapped, sorted(issues - mapped)
+    labels: set[str] = set()
+    with (shared / "upr-ohchr-thematic-lists-slovenia" / "upr_slovenia_recommendations_uhri_tags.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        for row in csv.DictReader(handle):
+            for column in ("themes", "affected_persons"):
+                labels.update(t.strip() for t in row[column].split(";") if t.strip())
+    covered = {
+        str(label)
+        for label in standards.select(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { GRAPH ?g { ?c skos:hiddenLabel ?l } }"
+        ).column("l")
+    }
+    assert labels <= covered, sorted(labels - covered)
