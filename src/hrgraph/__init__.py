@@ -16,6 +16,7 @@ from hrgraph.errors import (
     StoreLockedError,
     UnknownNameError,
 )
+from hrgraph.link import Link, annotate, annotate_texts
 from hrgraph.queries import Parameter, Query, catalogue, find_query, run_query
 from hrgraph.store import (
     EmbeddedStore,
@@ -38,6 +39,7 @@ __all__ = [
     "EmbeddedStore",
     "EndpointError",
     "HrgraphError",
+    "Link",
     "MalformedRDFError",
     "Parameter",
     "Query",
@@ -48,6 +50,8 @@ __all__ = [
     "Table",
     "UnknownNameError",
     "__version__",
+    "annotate",
+    "annotate_texts",
     "catalogue",
     "city_slug",
     "find_query",

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 violations found (validation), 2 bad input or usage. Re
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import logging
@@ -124,7 +125,30 @@ def _open(store_path: Path, endpoint: str | None, update_endpoint: str | None, g
     return open_store(store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class StageGroup(click.Group):
+    """The command group; commands of the later stages load from their own modules when used."""
+
+    stages: dict[str, str] = {
+        "annotate": "hrgraph.cli_link:annotate",
+        "link": "hrgraph.cli_link:link",
+        "review": "hrgraph.cli_link:review",
+        "evaluate": "hrgraph.cli_link:evaluate",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Name every command, loaded or not."""
+        return sorted([*super().list_commands(ctx), *self.stages])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return a command, importing a stage's module the first time it is asked for."""
+        if cmd_name in self.stages:
+            module, _, name = self.stages[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+            return command if isinstance(command, click.Command) else None
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=StageGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="hrgraph")
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing but errors.")

@@ -1,0 +1,291 @@
+"""The linking commands: ``annotate``, ``link``, ``review export`` / ``review import`` and ``evaluate``.
+
+Exit codes: 0 done, 2 bad input (a file that cannot be read, a broken JSON line, an unknown level).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hrgraph.cli import _open, _progress, _rich_text, store_options, write_output
+from hrgraph.errors import BadInputError
+from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE
+from hrgraph.store import city_slug
+
+__all__ = ["annotate", "evaluate", "link", "review"]
+
+ANNOTATE_FORMATS = ("jsonl", "sssom", "ttl")
+
+
+def _levels(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    from hrgraph.link.linker import check_levels
+
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    check_levels(chosen)
+    return chosen
+
+
+def read_documents(path: Path) -> list[tuple[str, str]]:
+    """Read a text file (one document) or JSON Lines of ``{"id": …, "text": …}``, all before any output."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
+    if b"\x00" in data:
+        raise BadInputError(f"{path}: a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"{path}: not UTF-8 text (byte {err.start})") from err
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not (path.suffix.lower() in (".jsonl", ".ndjson") or first.lstrip().startswith("{")):
+        _check_length(len(text), str(path))
+        return [(path.stem, text)]
+    documents = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise BadInputError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise BadInputError(f'{path}:{number}: expected an object with a "text" string')
+        ident = record.get("id", number)
+        if not isinstance(ident, str | int):
+            raise BadInputError(f'{path}:{number}: "id" must be a string or a number')
+        _check_length(len(record["text"]), f"{path}:{number}")
+        documents.append((str(ident), record["text"]))
+    return documents
+
+
+def _check_length(length: int, place: str) -> None:
+    from hrgraph.link import MAX_CHARS
+
+    if length > MAX_CHARS:
+        raise BadInputError(f"{place}: {length:,} characters is more than the {MAX_CHARS:,} linked at once; split it")
+
+
+@click.command()
+@click.option("-i", "--input", "source", required=True, type=click.Path(path_type=Path), help="Text, or JSON Lines.")
+@click.option("-O", "--output-format", "fmt", default="jsonl", show_default=True, type=click.Choice(ANNOTATE_FORMATS))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--levels", help="Comma-separated: sdg-goal, sdg-target, article, paragraph, theme, instrument.")
+@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option(
+    "--subject-base",
+    help="IRI the document ids are appended to, for sssom and ttl [default: https://w3id.org/hrgraph/text/FILE/].",
+)
+def annotate(
+    source: Path, fmt: str, output: Path | None, levels: str | None, min_confidence: float, subject_base: str | None
+) -> None:
+    """Propose the standards a text serves: SDG goals and targets, treaty articles, rights themes.
+
+    INPUT is a text file (one document) or JSON Lines of {"id": ..., "text": ...}: one output line
+    per input line, {"id": ..., "links": [...]}.
+
+    \b
+    Examples:
+      hrgraph annotate -i action-plan.txt
+      hrgraph annotate -i passages.jsonl -O sssom -o links.sssom.tsv
+    """
+    from hrgraph.link import annotate_texts
+    from hrgraph.link.mappings import mappings_graph, sssom_tsv, text_mappings
+
+    chosen = _levels(levels)
+    documents = read_documents(source)
+    results = []
+    with _progress() as progress:
+        task = progress.add_task("annotating", total=len(documents))
+        for (ident, _), links in zip(
+            documents,
+            annotate_texts((t for _, t in documents), levels=chosen, min_confidence=min_confidence),
+            strict=True,
+        ):
+            results.append((ident, links))
+            progress.advance(task)
+    if fmt == "jsonl":
+        lines = [
+            json.dumps({"id": ident, "links": [_link_json(x) for x in links]}, ensure_ascii=False)
+            for ident, links in results
+        ]
+        write_output(("\n".join(lines) + "\n").encode(), output)
+        return
+    stem = city_slug(source.stem) if re.search(r"[a-z0-9]", source.stem.lower()) else "text"
+    base = subject_base or f"https://w3id.org/hrgraph/text/{stem}/"
+    mappings = [m for ident, links in results for m in text_mappings(base + _iri_part(ident), ident, links, base=base)]
+    if fmt == "sssom":
+        write_output(sssom_tsv(mappings, mapping_set_id=base + "mappings", local_prefixes={"text": base}), output)
+    else:
+        write_output(mappings_graph(mappings).serialize(format="turtle", encoding="utf-8"), output)
+
+
+def _iri_part(ident: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._\-]+", "-", ident).strip("-") or "text"
+
+
+def _link_json(link: Any) -> dict[str, Any]:
+    return {
+        "object_id": link.object_id,
+        "object_label": link.object_label,
+        "level": link.level,
+        "confidence": link.confidence,
+        "start": link.start,
+        "end": link.end,
+        "evidence": link.evidence,
+        "justification": link.justification,
+        "method": link.method,
+        "derived_from": list(link.derived_from),
+    }
+
+
+@click.command()
+@click.option("--city", required=True, help="The city whose provisions and action items to link.")
+@click.option("--levels", help="Comma-separated levels [default: all].")
+@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option("-O", "--output-format", "fmt", type=click.Choice(("sssom", "ttl")), help="Also write the links out.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where -O writes [stdout].")
+@store_options
+def link(
+    city: str,
+    levels: str | None,
+    min_confidence: float,
+    fmt: str | None,
+    output: Path | None,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Link every provision and action item of a city; write the proposals to graph proposed/NAME.
+
+    Links a reviewer already accepted or rejected are not proposed again; the proposed graph is
+    replaced as a whole, in one transaction.
+
+    \b
+    Example:
+      hrgraph link --city "Example City" -O sssom -o proposed.sssom.tsv
+    """
+    from hrgraph.link.knowledge import load_knowledge
+    from hrgraph.link.linker import Linker
+    from hrgraph.link.mappings import link_city, mappings_graph, sssom_tsv
+
+    linker = Linker(load_knowledge(), levels=_levels(levels), min_confidence=min_confidence)
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        run = link_city(store, city, linker=linker)
+        base = _base(store, city)
+    click.echo(
+        f"{city}: {len(run.mappings)} links proposed for {run.provisions} provisions into {run.graph}"
+        f" ({run.skipped} already decided or stated)",
+        err=True,
+    )
+    if fmt == "sssom":
+        write_output(sssom_tsv(list(run.mappings), mapping_set_id=run.graph, local_prefixes={"city": base}), output)
+    elif fmt == "ttl":
+        write_output(mappings_graph(run.mappings).serialize(format="turtle", encoding="utf-8"), output)
+
+
+def _base(store: Any, city: str) -> str:
+    from hrgraph.link.mappings import city_base
+
+    return city_base(store, city)
+
+
+@click.group()
+def review() -> None:
+    """Review proposed links in a spreadsheet: export, decide, import."""
+
+
+@review.command(name="export")
+@click.option("--city", required=True, help="The city whose proposed links to export.")
+@click.option(
+    "-o", "-O", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write."
+)
+@store_options
+def review_export(
+    city: str,
+    output: Path,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Write one row per proposed link (passage with its evidence, standard, confidence, decision).
+
+    \b
+    Example:
+      hrgraph review export --city "Example City" -o review.xlsx
+    """
+    from hrgraph.link.review import export_review
+
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        rows = export_review(store, city, output)
+    click.echo(f"{output}: {rows} proposed links to review", err=True)
+
+
+@review.command(name="import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reviewer", envvar="HRGRAPH_REVIEWER", help="Who decided, when the sheet's column is empty.")
+@store_options
+def review_import(
+    workbook: Path,
+    reviewer: str | None,
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+) -> None:
+    """Read the decisions of a review workbook: accepted links become curated, rejected ones are kept.
+
+    \b
+    Example:
+      hrgraph review import review.xlsx --reviewer "A. Curator"
+    """
+    from hrgraph.link.review import import_review
+
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        result = import_review(store, workbook, reviewer=reviewer)
+    click.echo(
+        f"{workbook}: {result.accepted} accepted, {result.rejected} rejected, {result.undecided} undecided"
+        f" into {result.graph}",
+        err=True,
+    )
+
+
+@click.command()
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The shared data folder [default: $HRGRAPH_SHARED/data, else ../shared/data].",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most N documents per data set (an even sample).")
+@click.option("--dataset", "datasets", multiple=True, help="Only these data sets (repeatable).")
+@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(("table", "json")))
+def evaluate(data: Path | None, limit: int | None, datasets: tuple[str, ...], min_confidence: float, fmt: str) -> None:
+    """Measure the links against the labelled sets: precision, recall and F1 per level, reliability.
+
+    \b
+    Example:
+      hrgraph evaluate --data ../shared/data --limit 2000
+    """
+    from hrgraph.link.evaluate import evaluate as run
+
+    if data is None:
+        shared = os.environ.get("HRGRAPH_SHARED")
+        data = Path(shared) / "data" if shared else Path("../shared/data")
+    result = run(data, datasets=datasets or None, limit=limit, min_confidence=min_confidence)
+    if fmt == "json":
+        write_output((json.dumps(result.to_json(), indent=2) + "\n").encode(), None)
+        return
+    out = _rich_text(*result.score_table()) + b"\n" + _rich_text(*result.band_table())
+    out += f"\n{result.words:,} words linked in {result.seconds:.1f} s\n".encode()
+    write_output(out, None)

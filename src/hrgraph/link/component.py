@@ -1,0 +1,207 @@
+"""The spaCy component ``hrgraph_linker``: the standards a document serves, as spans.
+
+After ``pip install hrgraph`` the factory is found through the ``spacy_factories`` entry point, so
+``nlp.add_pipe("hrgraph_linker")`` works on any pipeline, ``spacy.blank("en")`` included. Each link
+becomes a span of ``doc.spans["hrgraph"]``: the span covers the evidence, ``span.kb_id_`` is the
+standard's IRI, ``span.label_`` its level, and the extensions ``span._.confidence``,
+``span._.level``, ``span._.method``, ``span._.justification`` and ``span._.derived_from`` say how
+sure and why. ``nlp.to_disk`` saves the settings and the compiled knowledge with the pipeline.
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("hrgraph_linker", config={"levels": ["sdg-target"]})
+>>> doc = nlp("The city funds homeless shelters (SDG target 11.1).")
+>>> [(s.text, s.kb_id_, s._.method) for s in doc.spans["hrgraph"]]
+[('SDG target 11.1', 'http://metadata.un.org/sdg/11.1', 'citation')]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from hrgraph.errors import BadInputError
+from hrgraph.link.knowledge import Knowledge, load_knowledge
+from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Link, Linker, check_levels
+
+__all__ = ["SPANS_KEY", "HrgraphLinker", "make_linker"]
+
+SPANS_KEY = "hrgraph"
+_FIELDS = ("confidence", "level", "method", "justification", "derived_from")
+
+
+def _getter(name: str) -> Callable[[Span], Any]:
+    def get(span: Span) -> Any:
+        data = cast(dict[Any, Any], span.doc.user_data)
+        record = data.get(("hrgraph", span.start_char, span.end_char, span.kb_id_, span.label_))
+        return None if record is None else record.get(name)
+
+    return get
+
+
+# Values live in doc.user_data keyed by span, level and IRI: several links can share one evidence span.
+for _name in _FIELDS:
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, getter=_getter(_name))
+
+
+class HrgraphLinker:
+    """Writes the links of a document to ``doc.spans["hrgraph"]``."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "hrgraph_linker",
+        *,
+        levels: list[str] | None = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        max_passage_words: int = 200,
+        spans_key: str = SPANS_KEY,
+        knowledge: Knowledge | None = None,
+    ) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.cfg: dict[str, Any] = {
+            "levels": levels,
+            "min_confidence": min_confidence,
+            "max_passage_words": max_passage_words,
+        }
+        self._knowledge = knowledge
+        self._linker: Linker | None = None
+        check_levels(levels)  # an unknown level fails when the pipe is added, not at the first document
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """The compiled knowledge (loaded on first use, so that ``spacy.load`` reads it once)."""
+        if self._knowledge is None:
+            self._knowledge = load_knowledge()
+        return self._knowledge
+
+    @property
+    def linker(self) -> Linker:
+        """The scorer, built from the settings and the knowledge."""
+        if self._linker is None:
+            self._linker = Linker(
+                self.knowledge,
+                levels=self.cfg["levels"],
+                min_confidence=float(self.cfg["min_confidence"]),
+                max_passage_words=int(self.cfg["max_passage_words"]),
+            )
+        return self._linker
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find the links of a document and store them as spans."""
+        spans = []
+        for link in self.linker.link(doc.text):
+            span = doc.char_span(link.start, link.end, label=link.level, kb_id=link.object_id, alignment_mode="expand")
+            if span is None:
+                continue
+            cast(dict[Any, Any], doc.user_data)[
+                ("hrgraph", span.start_char, span.end_char, link.object_id, link.level)
+            ] = {
+                "confidence": link.confidence,
+                "level": link.level,
+                "method": link.method,
+                "justification": link.justification,
+                "derived_from": list(link.derived_from),
+            }
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        """Process a stream of documents."""
+        for doc in docs:
+            yield self(doc)
+
+    def links(self, doc: Doc) -> list[Link]:
+        """Read the links of a processed document back as :class:`~hrgraph.link.linker.Link` values."""
+        found = []
+        for span in doc.spans.get(self.spans_key, []):
+            found.append(
+                Link(
+                    object_id=span.kb_id_,
+                    object_label=self.knowledge.label(span.kb_id_),
+                    level=span.label_,
+                    confidence=float(span._.confidence),
+                    start=span.start_char,
+                    end=span.end_char,
+                    evidence=span.text,
+                    justification=str(span._.justification),
+                    method=str(span._.method),
+                    derived_from=tuple(span._.derived_from or ()),
+                )
+            )
+        return found
+
+    # --- serialisation --------------------------------------------------------------------------------
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """Serialise the settings and the compiled knowledge."""
+        return json.dumps({"cfg": self.cfg, "knowledge": self.knowledge.to_json()}).encode()
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> HrgraphLinker:
+        """Restore from :meth:`to_bytes`."""
+        self._restore(json.loads(data))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write ``cfg.json`` and ``knowledge.json`` into a folder."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
+        (folder / "knowledge.json").write_text(json.dumps(self.knowledge.to_json()), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> HrgraphLinker:
+        """Read a folder written by :meth:`to_disk`."""
+        folder = Path(path)
+        try:
+            data = {
+                "cfg": json.loads((folder / "cfg.json").read_text(encoding="utf-8")),
+                "knowledge": json.loads((folder / "knowledge.json").read_text(encoding="utf-8")),
+            }
+        except (OSError, ValueError) as err:
+            raise BadInputError(f"{folder}: not a saved hrgraph_linker: {err}") from err
+        self._restore(data)
+        return self
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        self.cfg.update(data.get("cfg", {}))
+        check_levels(self.cfg["levels"])
+        if "knowledge" in data:
+            self._knowledge = Knowledge.from_json(data["knowledge"])
+        self._linker = None
+
+
+@Language.factory(
+    "hrgraph_linker",
+    default_config={
+        "levels": None,
+        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+        "max_passage_words": 200,
+        "spans_key": SPANS_KEY,
+    },
+    assigns=["doc.spans"],
+)
+def make_linker(
+    nlp: Language,
+    name: str,
+    levels: list[str] | None,
+    min_confidence: float,
+    max_passage_words: int,
+    spans_key: str,
+) -> HrgraphLinker:
+    """Create the ``hrgraph_linker`` component (the ``spacy_factories`` entry point)."""
+    return HrgraphLinker(
+        nlp,
+        name,
+        levels=levels,
+        min_confidence=min_confidence,
+        max_passage_words=max_passage_words,
+        spans_key=spans_key,
+    )

@@ -1,0 +1,392 @@
+"""Measure the links against labelled sets: precision, recall and F1 per level, and reliability.
+
+The labelled sets are read from the shared data folder (never copied into the package):
+
+================  ==============================================  ===============================
+data set          text                                            levels scored
+================  ==============================================  ===============================
+local-policy      ``local-policy-links-dev`` passages (written     SDG targets, treaty articles,
+                  and labelled for the project)                    SDG goals (of the gold targets)
+swisstext-goals   SwissText 2024 task 1 abstracts (train + test)   SDG goal (accuracy, "none" kept)
+swisstext-targets SwissText 2024 task 2 abstracts with targets     SDG targets, SDG goals
+ohchr-slovenia    OHCHR thematic lists of UPR recommendations      SDG goals, rights themes (UHRI
+                  (Slovenia, cycles 2–3)                            labels → themes)
+upr-info          UPR Info recommendations (sessions 1–17)         rights themes (issue → theme)
+================  ==============================================  ===============================
+
+Articles are scored at article level (a paragraph link counts for its article), on the instruments
+the set labels; themes are scored at the granularity of the set's mapping (a narrower theme counts
+for its broader theme when only that one is mapped; a theme the mapping cannot express at all, such
+as "equality and non-discrimination" for the UPR Info issues, is left out of the score). A link is
+right when its standard is in the document's gold set for that level. The reliability table gives
+the precision of the links in each confidence band, so that "confidence ≥ 0.8" can be read as a
+promise.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hrgraph.errors import BadInputError, UnknownNameError
+from hrgraph.link.knowledge import Knowledge, load_knowledge
+from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Linker
+
+__all__ = ["DATASETS", "Band", "Evaluation", "Example", "Score", "evaluate", "read_dataset"]
+
+DATASETS = ("local-policy", "swisstext-goals", "swisstext-targets", "ohchr-slovenia", "upr-info")
+SINGLE_LABEL = 0.5  # a single-label task takes the top goal only when it is more likely right than not
+BANDS = ((0.2, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+_SDG = "http://metadata.un.org/sdg/"
+_ID = "https://w3id.org/hrgraph/id/"
+_UN_INSTRUMENTS = ("udhr", "iccpr", "icescr", "icerd", "cedaw", "cat", "crc", "crpd", "cped", "icmw")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled document: its text and its gold standards per level."""
+
+    ident: str
+    text: str
+    gold: dict[str, frozenset[str]]
+    single_goal: str | None = None  # SwissText task 1: one goal number or "0" (none)
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision, recall and F1 of one level on one data set (micro and macro)."""
+
+    dataset: str
+    level: str
+    documents: int
+    precision: float
+    recall: float
+    f1: float
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+    gold: int
+    predicted: int
+    accuracy: float | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """The links of one level whose confidence falls in ``[low, high)``, and how many are right."""
+
+    level: str
+    low: float
+    high: float
+    links: int
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        """The share of right links (0 when the band is empty)."""
+        return self.correct / self.links if self.links else 0.0
+
+
+@dataclass
+class Evaluation:
+    """All the figures of one evaluation run."""
+
+    min_confidence: float
+    scores: list[Score] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+    words: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the figures as JSON-compatible values."""
+        return {
+            "min_confidence": self.min_confidence,
+            "scores": [asdict(s) for s in self.scores],
+            "bands": [{**asdict(b), "precision": round(b.precision, 4)} for b in self.bands],
+            "words": self.words,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def score_table(self) -> tuple[tuple[str, ...], list[list[str]]]:
+        """Columns and rows of the precision / recall table."""
+        columns = ("data set", "level", "docs", "P", "R", "F1", "macro P", "macro R", "macro F1", "accuracy")
+        rows = [
+            [
+                s.dataset,
+                s.level,
+                str(s.documents),
+                f"{s.precision:.3f}",
+                f"{s.recall:.3f}",
+                f"{s.f1:.3f}",
+                f"{s.macro_precision:.3f}",
+                f"{s.macro_recall:.3f}",
+                f"{s.macro_f1:.3f}",
+                "" if s.accuracy is None else f"{s.accuracy:.3f}",
+            ]
+            for s in self.scores
+        ]
+        return columns, rows
+
+    def band_table(self) -> tuple[tuple[str, ...], list[list[str]]]:
+        """Columns and rows of the reliability table (precision per confidence band)."""
+        columns = ("level", "confidence", "links", "right", "precision")
+        rows = [
+            [
+                b.level,
+                f"≥ {b.low:.1f}" if (b.low, b.high) == (0.8, 1.01) else f"{b.low:.1f}–{min(b.high, 1.0):.1f}",
+                str(b.links),
+                str(b.correct),
+                f"{b.precision:.3f}",
+            ]
+            for b in self.bands
+        ]
+        return columns, rows
+
+
+# --- reading the data sets ---------------------------------------------------------------------------
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise BadInputError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+
+
+def _article_iri(code: str) -> str:
+    instrument, _, number = code.partition(":")
+    return f"{_ID}{instrument.lower()}/art_{number}"
+
+
+def _goals_of(targets: Iterable[str]) -> frozenset[str]:
+    return frozenset(t.rsplit(".", 1)[0] for t in targets)
+
+
+def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
+    """Read one labelled set from the shared data folder."""
+    if name == "local-policy":
+        examples = []
+        for row in _jsonl(data / "local-policy-links-dev" / "local_links_dev.jsonl"):
+            examples.append(
+                Example(
+                    row["id"],
+                    row["text"],
+                    {
+                        "sdg-target": frozenset(_SDG + t for t in row["sdg_targets"]),
+                        "sdg-goal": frozenset(_SDG + g for g in _goals_of(row["sdg_targets"])),
+                        "article": frozenset(_article_iri(a) for a in row["articles"]),
+                    },
+                )
+            )
+        return examples
+    folder = data / "swisstext2024-sdg"
+    if name == "swisstext-goals":
+        rows = [*_jsonl(folder / "task1_train.jsonl"), *_jsonl(folder / "testdata_results.jsonl")]
+        return [
+            Example(
+                r["ID"],
+                f"{r['TITLE']}\n\n{r['ABSTRACT']}",
+                {"sdg-goal": frozenset({_SDG + str(r["SDG"])} if int(r["SDG"]) else set())},
+                single_goal=str(r["SDG"]),
+            )
+            for r in rows
+        ]
+    if name == "swisstext-targets":
+        rows = [*_jsonl(folder / "task2_train.jsonl"), *_jsonl(folder / "testdata_results.jsonl")]
+        examples = []
+        for r in rows:
+            raw = r.get("TARGETS") or []
+            targets: list[str] = (
+                [t.strip(" '\"") for t in raw.strip("[]").split(",") if t.strip()]
+                if isinstance(raw, str)
+                else list(raw)
+            )
+            if not targets:
+                continue
+            examples.append(
+                Example(
+                    r["ID"],
+                    f"{r['TITLE']}\n\n{r['ABSTRACT']}",
+                    {
+                        "sdg-target": frozenset(_SDG + t for t in targets),
+                        "sdg-goal": frozenset(_SDG + g for g in _goals_of(targets)),
+                    },
+                )
+            )
+        return examples
+    if name == "ohchr-slovenia":
+        path = data / "upr-ohchr-thematic-lists-slovenia" / "upr_slovenia_recommendations_uhri_tags.csv"
+        examples = []
+        for row in _csv(path, "utf-8"):
+            gold: dict[str, frozenset[str]] = {}
+            goals = [g.strip() for g in (row.get("sdg_numbers") or "").split(";") if g.strip()]
+            if goals:
+                gold["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in goals)
+            themes = {
+                t
+                for label in (row.get("themes") or "").split(";")
+                for t in knowledge.uhri_themes.get(label.strip().lower(), ())
+            }
+            if themes:
+                gold["theme"] = frozenset(themes)
+            if gold:
+                examples.append(Example(f"{row['upr_cycle']}/{row['paragraph']}", row["recommendation"], gold))
+        return examples
+    if name == "upr-info":
+        examples = []
+        folder = data / "upr-info-recommendations-2008-2014"
+        if not folder.is_dir():
+            raise BadInputError(f"{folder}: no such folder (is --data the shared data folder?)")
+        issues = {label.lower(): themes for label, themes in knowledge.issue_themes.items()}
+        for path in sorted(folder.glob("upr-info_sessions_*.csv")):
+            for number, row in enumerate(_csv(path, "mac_roman"), start=1):
+                themes = {t for tag in (row.get("Issue") or "").split(",") for t in issues.get(tag.strip().lower(), ())}
+                if themes and (row.get("Text") or "").strip():
+                    examples.append(Example(f"{path.stem}:{number}", row["Text"], {"theme": frozenset(themes)}))
+        return examples
+    raise UnknownNameError(f"unknown data set {name!r}: use one of {', '.join(DATASETS)}")
+
+
+def _csv(path: Path, encoding: str) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
+    with path.open(encoding=encoding, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _sample(examples: Sequence[Example], limit: int | None) -> list[Example]:
+    if limit is None or len(examples) <= limit:
+        return list(examples)
+    step = len(examples) / limit
+    return [examples[int(i * step)] for i in range(limit)]
+
+
+# --- scoring -------------------------------------------------------------------------------------------
+
+
+def _predictions(linker: Linker, example: Example, scope: dict[str, frozenset[str]]) -> dict[str, dict[str, float]]:
+    """Return the predictions per level (standard → best confidence), rolled up to the gold's scope."""
+    k = linker.knowledge
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+    for link in linker.link(example.text):
+        level, iri = link.level, link.object_id
+        if level == "paragraph":
+            level, iri = "article", k.concepts[iri].parent or iri
+        if level == "article" and not iri.startswith(tuple(f"{_ID}{s}/" for s in _UN_INSTRUMENTS)):
+            continue
+        if level == "theme" and "theme" in scope:
+            iri = _roll_up(k, iri, scope["theme"])
+            if iri not in scope["theme"]:
+                continue  # a theme the set's labels cannot express is not scored
+        if level not in example.gold:
+            continue
+        if link.confidence > found[level].get(iri, -1.0):
+            found[level][iri] = link.confidence
+    return found
+
+
+def _roll_up(k: Knowledge, theme: str, allowed: frozenset[str]) -> str:
+    current: str | None = theme
+    while current is not None and current not in allowed:
+        concept = k.concepts.get(current)
+        current = concept.parent if concept else None
+    return current or theme
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(
+    data: Path,
+    *,
+    datasets: Iterable[str] | None = None,
+    limit: int | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    linker: Linker | None = None,
+) -> Evaluation:
+    """Run the linker on the labelled sets in ``data`` and score it.
+
+    ``limit`` takes an even sample of at most that many documents per set (the UPR Info set has
+    33,000); ``min_confidence`` is the threshold at which links count as proposed.
+    """
+    if not data.is_dir():
+        raise BadInputError(f"{data}: no such folder; give the shared data folder with --data")
+    knowledge = linker.knowledge if linker else load_knowledge()
+    linker = Linker(knowledge, min_confidence=0.0, max_passage_words=linker.max_passage_words if linker else 200)
+    chosen = list(datasets) if datasets else list(DATASETS)
+    for name in chosen:
+        if name not in DATASETS:
+            raise UnknownNameError(f"unknown data set {name!r}: use one of {', '.join(DATASETS)}")
+    result = Evaluation(min_confidence)
+    band_counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    started = time.perf_counter()
+    for name in chosen:
+        examples = _sample(read_dataset(name, data, knowledge), limit)
+        scope: dict[str, set[str]] = defaultdict(set)
+        for ex in examples:
+            for level, gold in ex.gold.items():
+                scope[level] |= gold
+        frozen_scope = {level: frozenset(v) for level, v in scope.items()}
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        per_label: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        right_single = 0
+        for ex in examples:
+            result.words += len(ex.text.split())
+            predicted = _predictions(linker, ex, frozen_scope)
+            for level, gold in ex.gold.items():
+                scores = predicted.get(level, {})
+                chosen_set = {iri for iri, c in scores.items() if c >= min_confidence}
+                for iri, conf in scores.items():
+                    for index, (low, high) in enumerate(BANDS):
+                        if low <= conf < high:
+                            band_counts[(level, index)][0] += 1
+                            band_counts[(level, index)][1] += iri in gold
+                tp, fp, fn = len(chosen_set & gold), len(chosen_set - gold), len(gold - chosen_set)
+                c = counts[level]
+                c[0], c[1], c[2] = c[0] + tp, c[1] + fp, c[2] + fn
+                for iri in chosen_set | gold:
+                    cell = per_label[level][iri]
+                    cell[0] += iri in chosen_set and iri in gold
+                    cell[1] += iri in chosen_set and iri not in gold
+                    cell[2] += iri in gold and iri not in chosen_set
+            if ex.single_goal is not None:
+                goals = predicted.get("sdg-goal", {})
+                top = max(goals.items(), key=lambda kv: kv[1], default=("", 0.0))
+                guess = top[0].rsplit("/", 1)[-1] if top[1] >= max(min_confidence, SINGLE_LABEL) else "0"
+                right_single += guess == ex.single_goal
+        for level, (tp, fp, fn) in sorted(counts.items()):
+            p, r, f = _prf(tp, fp, fn)
+            labels = [_prf(*cell) for cell in per_label[level].values()]
+            macro = [sum(x[i] for x in labels) / len(labels) if labels else 0.0 for i in range(3)]
+            accuracy = (
+                right_single / len(examples) if level == "sdg-goal" and name == "swisstext-goals" and examples else None
+            )
+            result.scores.append(
+                Score(name, level, len(examples), p, r, f, macro[0], macro[1], macro[2], tp + fn, tp + fp, accuracy)
+            )
+    result.seconds = time.perf_counter() - started
+    levels = sorted({level for level, _ in band_counts})
+    for level in [*levels, "all"]:
+        chosen = [lv for lv in levels if level in (lv, "all")]
+        for index, (low, high) in enumerate(BANDS):
+            links = sum(band_counts[(lv, index)][0] for lv in chosen if (lv, index) in band_counts)
+            correct = sum(band_counts[(lv, index)][1] for lv in chosen if (lv, index) in band_counts)
+            if links:
+                result.bands.append(Band(level, low, high, links, correct))
+        high_links = sum(b.links for b in result.bands if b.level == level and b.low >= 0.8)
+        high_correct = sum(b.correct for b in result.bands if b.level == level and b.low >= 0.8)
+        result.bands.append(Band(level, 0.8, 1.01, high_links, high_correct))
+    return result

@@ -1,0 +1,604 @@
+"""The scoring: signals found in a passage, combined into one confidence per standard.
+
+A text is cut into passages (:func:`hrgraph.link.text.split_passages`); in each passage the signals
+are, each an :class:`Evidence` with a strength in [0, 1]:
+
+==============  ==========================================================  =====================
+method          signal                                                       strength
+==============  ==========================================================  =====================
+citation        an explicit citation ("ICESCR art. 11(1)", "SDG target 11.1")  0.97
+terminology     a label or synonym of the standard (normalised words)       0.5–0.7 by length;
+                                                                            less when shared by
+                                                                            several standards or
+                                                                            generic ("policy")
+query           a line of the Aurora query of an SDG target                  0.45
+similarity      TF-IDF cosine between the passage and the standard's text,  up to 0.35–0.8 by
+                the best three per level; the best one counts fully only    level (:data:`SIMILARITY`)
+                when it stands clear of the second
+inference       another link, through the graph (chain recorded)            its score × a factor
+                                                                            per relation, shared
+                                                                            out by ``1/√n``
+==============  ==========================================================  =====================
+
+The strengths of the direct evidence for one standard are combined as independent signals
+(``1 − Π(1 − s)``), with the strongest inference counted once (inferences share their source).
+Inference runs after direct evidence, in a fixed order: targets propose the articles of their
+crosswalk and articles their targets, paragraphs their article; targets imply their goal; covenant
+articles propose their Universal Declaration counterparts; instruments, articles and targets
+propose their themes; themes their goals, their targets and the articles stating them (articles of
+a group's convention only when the passage names such a group). :data:`CALIBRATION` then maps the
+combined score per level onto the precision observed on the labelled sets (a monotone,
+piecewise-linear curve fitted by ``benchmarks/calibrate_link.py``); an explicit citation keeps 0.97,
+and the goal of a cited target (the article of a cited paragraph) 0.92.
+
+>>> from hrgraph.link.knowledge import load_knowledge
+>>> linker = Linker(load_knowledge())
+>>> links = {x.object_id: x for x in linker.link("Expand the homeless shelters of the city.")}
+>>> target = links["http://metadata.un.org/sdg/11.1"]
+>>> target.evidence, target.method
+('homeless shelters', 'terminology')
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from hrgraph.errors import UnknownNameError
+from hrgraph.link.aurora import Passage, evaluate
+from hrgraph.link.citations import Citation, CitationFinder
+from hrgraph.link.knowledge import LEVELS, Knowledge, TermEntry
+from hrgraph.link.text import Token, similarity_features, split_passages, tokenise
+
+__all__ = ["CALIBRATION", "DEFAULT_MIN_CONFIDENCE", "Evidence", "Link", "Linker", "check_levels"]
+
+SEMAPV = "https://w3id.org/semapv/vocab/"
+JUSTIFICATIONS = {
+    "citation": SEMAPV + "LexicalMatching",
+    "terminology": SEMAPV + "LexicalMatching",
+    "query": SEMAPV + "LexicalMatching",
+    "similarity": SEMAPV + "SemanticSimilarityThresholdMatching",
+    "classifier": SEMAPV + "SemanticSimilarityThresholdMatching",
+    "inference": SEMAPV + "MappingChaining",
+}
+# Phrases that contain a standard's words without meaning the standard ("water rights" are property).
+TRAPS = (
+    "water right",
+    "air right",
+    "mineral right",
+    "development right",
+    "naming right",
+    "right of way",
+    "rights of way",
+    "right-of-way",
+    "all right reserved",
+    "right reserved",
+    "food truck",
+    "health and safety of the building",
+)
+# Words every local policy document uses: alone they say nothing about which right is served.
+GENERIC_TERMS = (
+    "human rights",
+    "implementation",
+    "policy",
+    "strategy",
+    "action plan",
+    "budget",
+    "municipality",
+    "city council",
+    "local government",
+    "legislation",
+    "regulation",
+    "ordinance",
+    "resolution",
+    "proclamation",
+    "by-law",
+    "municipal code",
+    "charter",
+    "convention",
+    "training",
+    "monitoring",
+    "indicators",
+    "baseline",
+    "follow-up",
+    "coordination",
+    "survey",
+    "statistics",
+    "signature",
+    "development",
+    "protection",
+    "participation",
+    "recommendations",
+    "work",
+    "fundamental freedoms",
+    "fundamental rights",
+    "human rights obligations",
+)
+# The International Bill of Human Rights: its articles are inferred from a theme without a group named.
+GENERAL_INSTRUMENTS = ("udhr", "iccpr", "icescr")
+DEFAULT_MIN_CONFIDENCE = 0.2
+"""Links below this confidence are not proposed. Confidences are calibrated, so at least about one in
+five proposals is right; on the labelled sets the F1 of every level is at or near its best here."""
+CITATION = 0.97
+QUERY = 0.45
+MIN_SOURCE = 0.1  # weaker links propose nothing through the graph
+MIN_INFERRED = 0.05  # nor are weaker inferences kept
+INSTRUMENT_THEME = 0.6
+GROUP_GATE = 0.6  # factor for a group convention's article when no group of it is named
+# level → (cosine giving no strength, cosine giving full strength, full strength)
+SIMILARITY = {
+    "sdg-goal": (0.05, 0.25, 0.8),
+    "sdg-target": (0.10, 0.36, 0.75),
+    "article": (0.15, 0.45, 0.35),
+    "theme": (0.10, 0.45, 0.8),
+}
+# relation → factor applied to the source link's confidence
+INFERENCE = {
+    "target-goal": 0.95,
+    "paragraph-article": 0.95,
+    "target-article": 0.7,
+    "article-target": 0.35,
+    "counterpart": 1.0,
+    "article-theme": 0.55,
+    "target-theme": 0.45,
+    "theme-article": 0.6,
+    "theme-goal": 0.65,
+    "theme-target": 0.55,
+}
+# level → points (combined score, confidence) of a monotone piecewise-linear calibration curve, fitted
+# by benchmarks/calibrate_link.py (isotonic regression on the labelled sets, less a 0.05 safety margin)
+_ARTICLE = (
+    (0.0, 0.0),
+    (0.2, 0.098),
+    (0.3, 0.127),
+    (0.4, 0.293),
+    (0.5, 0.55),
+    (0.6, 0.585),
+    (0.7, 0.794),
+    (0.8, 0.921),
+    (0.85, 0.95),
+    (0.9, 0.95),
+    (0.95, 0.95),
+    (1.0, 0.95),
+)
+CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
+    "sdg-goal": (
+        (0.0, 0.0),
+        (0.2, 0.0),
+        (0.3, 0.068),
+        (0.4, 0.14),
+        (0.5, 0.315),
+        (0.6, 0.351),
+        (0.7, 0.404),
+        (0.8, 0.466),
+        (0.85, 0.5),
+        (0.9, 0.546),
+        (0.95, 0.669),
+        (1.0, 0.95),
+    ),
+    "sdg-target": (
+        (0.0, 0.0),
+        (0.2, 0.0),
+        (0.3, 0.072),
+        (0.4, 0.165),
+        (0.5, 0.27),
+        (0.6, 0.337),
+        (0.7, 0.442),
+        (0.8, 0.7),
+        (0.85, 0.709),
+        (0.9, 0.725),
+        (0.95, 0.846),
+        (1.0, 0.95),
+    ),
+    "article": _ARTICLE,
+    "paragraph": _ARTICLE,
+    "theme": (
+        (0.0, 0.0),
+        (0.2, 0.108),
+        (0.3, 0.148),
+        (0.4, 0.279),
+        (0.5, 0.473),
+        (0.6, 0.692),
+        (0.7, 0.707),
+        (0.8, 0.783),
+        (0.85, 0.789),
+        (0.9, 0.827),
+        (0.95, 0.886),
+        (1.0, 0.899),
+    ),
+    "instrument": ((0.0, 0.0), (1.0, 1.0)),
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One signal for one standard in one passage."""
+
+    method: str
+    strength: float
+    start: int
+    end: int
+    detail: str
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A proposed link from a span of text to a standard.
+
+    ``start``/``end`` are character offsets of the evidence in the text; ``justification`` says in
+    words why; ``method`` is the strongest signal; ``derived_from`` records an inference chain.
+    """
+
+    object_id: str
+    object_label: str
+    level: str
+    confidence: float
+    start: int
+    end: int
+    evidence: str
+    justification: str
+    method: str
+    derived_from: tuple[str, ...] = ()
+
+    @property
+    def mapping_justification(self) -> str:
+        """The SEMAPV term of the method (``semapv:LexicalMatching`` …)."""
+        return JUSTIFICATIONS.get(self.method, SEMAPV + "UnspecifiedMatching")
+
+
+def _share(related: Sequence[str]) -> float:
+    """Return the part of an inference each of ``n`` related standards gets: ``1/√n``."""
+    return 1.0 / math.sqrt(max(1, len(related)))
+
+
+def check_levels(levels: Iterable[str] | None) -> frozenset[str]:
+    """Return the levels asked for (all when None); an unknown name is an error.
+
+    >>> sorted(check_levels(["article", "sdg-goal"]))
+    ['article', 'sdg-goal']
+    """
+    if levels is None:
+        return frozenset(LEVELS)
+    chosen = frozenset(levels)
+    unknown = sorted(chosen - set(LEVELS))
+    if unknown:
+        raise UnknownNameError(f"unknown level {unknown[0]!r}: use one of {', '.join(LEVELS)}")
+    return chosen
+
+
+def calibrate(level: str, score: float) -> float:
+    """Map a combined score onto a confidence with the level's calibration curve."""
+    points = CALIBRATION.get(level, ((0.0, 0.0), (1.0, 1.0)))
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if score <= x1:
+            return y0 + (y1 - y0) * (score - x0) / (x1 - x0 or 1.0)
+    return points[-1][1]
+
+
+def combine(strengths: Iterable[float]) -> float:
+    """Combine independent signals: ``1 − Π(1 − s)``.
+
+    >>> round(combine([0.5, 0.5]), 2)
+    0.75
+    """
+    rest = 1.0
+    for s in strengths:
+        rest *= 1.0 - min(max(s, 0.0), 1.0)
+    return 1.0 - rest
+
+
+def term_strength(entry: TermEntry, generic: bool = False) -> float:
+    """How much a term match says: longer terms more, terms shared by several standards less."""
+    base = {1: 0.50, 2: 0.60}.get(entry.words, 0.70)
+    if entry.kind == "hiddenLabel":
+        base = min(base, 0.5)
+    if generic:
+        base *= 0.3
+    return base / (1.0 + 0.35 * (entry.shared - 1))
+
+
+@dataclass
+class _Scores:
+    evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, iri: str, evidence: Evidence) -> None:
+        self.evidence[iri].append(evidence)
+
+
+class Linker:
+    """Finds the standards a text serves; one instance per knowledge, reused for every text."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        *,
+        levels: Iterable[str] | None = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        max_passage_words: int = 200,
+    ) -> None:
+        self.knowledge = knowledge
+        self.levels = check_levels(levels)
+        self.min_confidence = min_confidence
+        self.max_passage_words = max_passage_words
+        self.citations = CitationFinder(knowledge)
+        self._first: dict[str, int] = {}
+        for key in knowledge.terms:
+            self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+        self._traps = [tuple(t.norm for t in tokenise(trap)) for trap in TRAPS]
+        self._generic = {tuple(t.norm for t in tokenise(term)) for term in GENERIC_TERMS}
+        general = tuple(f"https://w3id.org/hrgraph/id/{slug}" for slug in GENERAL_INSTRUMENTS)
+        self._general = frozenset(general)
+        self._group_instruments = (
+            frozenset(
+                knowledge.concepts[a].instrument
+                for g, articles in knowledge.enshrined.items()
+                if knowledge.concepts[g].level == "group"
+                for a in articles
+            )
+            - self._general
+        )
+        self._prefixes = knowledge.prefix_lengths
+
+    # --- public -----------------------------------------------------------------------------------
+
+    def link(self, text: str) -> list[Link]:
+        """Return the links of a text at or above the minimum confidence, in text order."""
+        tokens = tokenise(text, self.knowledge.acronyms)
+        citations = self.citations.find(text)
+        links: list[Link] = []
+        for first, last in split_passages(text, tokens, max_words=self.max_passage_words):
+            window = tokens[first:last]
+            start, end = window[0].start, window[-1].end
+            cited = [c for c in citations if c.start < end and c.end > start]
+            links += self._link_passage(text, window, cited)
+        return sorted(links, key=lambda x: (x.start, -x.confidence, x.object_id))
+
+    # --- one passage --------------------------------------------------------------------------------
+
+    def _link_passage(self, text: str, tokens: Sequence[Token], cited: Sequence[Citation]) -> list[Link]:
+        k = self.knowledge
+        scores = _Scores()
+        for c in cited:
+            scores.add(c.iri, Evidence("citation", CITATION, c.start, c.end, f'cited as "{c.text}"'))
+        if cited:  # the words of a citation ("Cultural Rights" in a covenant's title) are not terms
+            tokens = [t for t in tokens if not any(c.start <= t.start < c.end for c in cited)]
+        self._terms(tokens, scores)
+        self._queries(tokens, scores)
+        self._similarity(tokens, scores)
+        confidence: dict[str, float] = {}
+        best: dict[str, Evidence] = {}
+        gated: dict[str, float] = {}
+
+        def settle(iris: Iterable[str]) -> None:
+            for iri in set(iris):
+                kept: dict[tuple[str, str], Evidence] = {}
+                for e in scores.evidence.get(iri, ()):
+                    key = (e.method, e.detail)
+                    if key not in kept or e.strength > kept[key].strength:
+                        kept[key] = e
+                if not kept:
+                    continue
+                gate = gated.get(iri, 1.0)
+                direct = [e.strength * gate for e in kept.values() if e.method != "inference"]
+                inferred = max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
+                confidence[iri] = combine([*direct, inferred])
+                best[iri] = max(kept.values(), key=lambda e: (e.method != "inference", e.strength))
+                scores.evidence[iri] = sorted(kept.values(), key=lambda e: -e.strength)
+
+        def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
+            factor = INFERENCE[relation] * share
+            touched = set()
+            for source, target in list(pairs):
+                origin = best.get(source)
+                if origin is None or target not in k.concepts or target in origin.via or target == source:
+                    continue
+                strength = confidence[source] * factor
+                if strength < MIN_INFERRED:
+                    continue
+                chain = (*origin.via, source)
+                detail = f"{what} {k.concepts[source].notation}"
+                scores.add(target, Evidence("inference", strength, origin.start, origin.end, detail, chain))
+                touched.add(target)
+            return touched
+
+        def at(level: str) -> list[str]:
+            return [i for i, c in confidence.items() if c >= MIN_SOURCE and k.concepts[i].level == level]
+
+        settle(list(scores.evidence))
+        gated.update(self._gate_group_articles(confidence, at))
+        settle(gated)
+        targets, articles, paragraphs = at("sdg-target"), at("article"), at("paragraph")
+        touched = set()
+        for target in targets:  # a target served by few articles says more about each of them
+            served = k.crosswalk.get(target, ())
+            share = _share([a for a in served if a not in k.counterparts.values()])
+            touched |= infer(((target, a) for a in served), "target-article", "crosswalk of", share)
+        touched |= infer(
+            ((a, t) for a in articles for t in k.reverse["crosswalk"].get(a, ())), "article-target", "crosswalk of"
+        )
+        touched |= infer(((p, k.concepts[p].parent or "") for p in paragraphs), "paragraph-article", "its paragraph")
+        settle(touched)
+        touched = infer(((t, k.concepts[t].parent or "") for t in at("sdg-target")), "target-goal", "its target")
+        touched |= infer(
+            ((a, k.counterparts[a]) for a in at("article") if a in k.counterparts), "counterpart", "counterpart of"
+        )
+        settle(touched)
+        for instrument in at("instrument"):
+            for theme in k.instrument_themes.get(instrument, ()):
+                origin = best[instrument]
+                detail = f"theme of {k.concepts[instrument].notation}"
+                strength = confidence[instrument] * INSTRUMENT_THEME
+                scores.add(theme, Evidence("inference", strength, origin.start, origin.end, detail, (instrument,)))
+        touched = set()
+        for article in at("article"):  # an article stating few themes says more about each of them
+            themes = [t for t in k.reverse["enshrined"].get(article, ()) if k.concepts[t].level == "theme"]
+            touched |= infer(((article, t) for t in themes), "article-theme", "enshrined in", _share(themes))
+        for target in at("sdg-target"):
+            themes = k.reverse["theme_targets"].get(target, [])
+            touched |= infer(((target, t) for t in themes), "target-theme", "related to", _share(themes))
+        settle(touched | {i for i in scores.evidence if k.concepts[i].level == "theme"})
+        direct_themes = [t for t in at("theme") if best[t].method != "inference"]
+        touched = set()
+        for theme in direct_themes:
+            goals = sorted({g for g in (k.concepts[x].parent for x in k.theme_targets.get(theme, ())) if g})
+            touched |= infer(((theme, g) for g in goals), "theme-goal", "goal of theme", _share(goals))
+        for theme in direct_themes:  # a theme related to few targets says more about each of them
+            related = k.theme_targets.get(theme, ())
+            touched |= infer(((theme, x) for x in related), "theme-target", "related to theme", _share(related))
+        settle(touched)
+        groups = {i for i in at("group") if confidence[i] >= 0.4}
+        named = self._general | {k.concepts[a].instrument for g in groups for a in k.enshrined.get(g, ())}
+        themes = [t for t in at("theme") if best[t].method != "inference"]
+        touched = set()
+        for theme in themes:
+            stated = [a for a in k.enshrined.get(theme, ()) if k.concepts[a].instrument in named]
+            touched |= infer(((theme, a) for a in stated), "theme-article", "states the right of theme", _share(stated))
+        settle(touched)
+        touched = infer(
+            ((a, k.counterparts[a]) for a in touched if a in k.counterparts), "counterpart", "counterpart of"
+        )
+        settle(touched)
+
+        final = {iri: calibrate(k.concepts[iri].level, score) for iri, score in confidence.items()}
+        lifted: dict[str, str] = {}
+        for iri, evidence in scores.evidence.items():
+            if iri in final and any(e.method == "citation" for e in evidence):
+                final[iri] = max(final[iri], CITATION)  # an explicit citation is as sure as its wording
+                parent = k.concepts[iri].parent  # and so is the goal of a cited target, the article of a paragraph
+                implied = CITATION * INFERENCE["target-goal"]
+                if k.concepts[iri].level in ("sdg-target", "paragraph") and parent in final and implied > final[parent]:
+                    final[parent] = implied
+                    lifted[parent] = iri
+        links = []
+        for iri, conf in final.items():
+            concept = k.concepts[iri]
+            if concept.level not in self.levels or conf < self.min_confidence:
+                continue
+            top = best[iri]
+            method, chain = top.method, top.via
+            if iri in lifted:
+                top = best[lifted[iri]]
+                method, chain = "inference", (*top.via, lifted[iri])
+            reasons = "; ".join(e.detail for e in scores.evidence[iri][:4])
+            links.append(
+                Link(
+                    object_id=iri,
+                    object_label=concept.label,
+                    level=concept.level,
+                    confidence=round(conf, 4),
+                    start=top.start,
+                    end=top.end,
+                    evidence=text[top.start : top.end],
+                    justification=reasons,
+                    method=method,
+                    derived_from=chain,
+                )
+            )
+        return links
+
+    def _gate_group_articles(self, confidence: dict[str, float], at: Callable[[str], list[str]]) -> dict[str, float]:
+        """Lower the articles of a group's convention (CRC, CEDAW, CRPD …) when the passage names no such group.
+
+        Their words ("health services", "education") are shared with the general covenants; lawyers cite
+        the group-specific article only when the group is there.
+        """
+        k = self.knowledge
+        named: set[str | None] = set(self._general)
+        for group in at("group"):
+            if confidence[group] >= 0.4:
+                named |= {k.concepts[a].instrument for a in k.enshrined.get(group, ())}
+        for theme in at("theme"):
+            named |= {i for i, themes in k.instrument_themes.items() if theme in themes and confidence[theme] >= 0.4}
+        named |= set(at("instrument"))
+        return {
+            article: GROUP_GATE
+            for article in at("article")
+            if k.concepts[article].instrument in self._group_instruments and k.concepts[article].instrument not in named
+        }
+
+    # --- signals ------------------------------------------------------------------------------------
+
+    def _terms(self, tokens: Sequence[Token], scores: _Scores) -> None:
+        norms = [t.norm for t in tokens]
+        blocked: set[int] = set()
+        for trap in self._traps:
+            n = len(trap)
+            for i in range(len(norms) - n + 1):
+                if tuple(norms[i : i + n]) == trap:
+                    blocked.update(range(i, i + n))
+        spans: dict[str, list[tuple[int, int, TermEntry]]] = defaultdict(list)
+        generic_keys: dict[tuple[int, int], bool] = {}
+        terms = self.knowledge.terms
+        for i, norm in enumerate(norms):
+            longest = self._first.get(norm)
+            if longest is None:
+                continue
+            for length in range(min(longest, len(norms) - i), 0, -1):
+                entries = terms.get(tuple(norms[i : i + length]))
+                if entries is None or any(j in blocked for j in range(i, i + length)):
+                    continue
+                for entry in entries:
+                    spans[entry.concept].append((i, i + length, entry))
+                    generic_keys[(i, i + length)] = tuple(norms[i : i + length]) in self._generic
+        for iri, found in spans.items():
+            found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+            outer: list[tuple[int, int, TermEntry]] = []
+            for item in found:
+                if not any(o[0] <= item[0] and item[1] <= o[1] for o in outer):
+                    outer.append(item)
+            for i, j, entry in outer:
+                detail = f'term "{entry.term}"'
+                strength = term_strength(entry, generic_keys.get((i, j), False))
+                scores.add(iri, Evidence("terminology", strength, tokens[i].start, tokens[j - 1].end, detail))
+
+    def _queries(self, tokens: Sequence[Token], scores: _Scores) -> None:
+        k = self.knowledge
+        passage = Passage(tokens)
+        candidates: set[int] = set()
+        for key in passage.keys(self._prefixes):
+            candidates.update(k.query_index.get(key, ()))
+        for index in sorted(candidates):
+            line = k.queries[index]
+            spans = evaluate(line.node, passage)
+            if spans:
+                start = min(s for s, _ in spans)
+                end = max(e for _, e in spans)
+                detail = f"Aurora query {line.source[:120]}"
+                scores.add(line.target, Evidence("query", QUERY, tokens[start].start, tokens[end - 1].end, detail))
+
+    def _similarity(self, tokens: Sequence[Token], scores: _Scores) -> None:
+        words = similarity_features(tokens)
+        if len(words) < 4:
+            return
+        counts: dict[str, int] = defaultdict(int)
+        for w in words:
+            counts[w] += 1
+        start, end = tokens[0].start, tokens[-1].end
+        for level, table in self.knowledge.similarity.items():
+            weights = {w: (1 + math.log(c)) * table.idf[w] for w, c in counts.items() if w in table.idf}
+            norm = math.sqrt(sum(x * x for x in weights.values()))
+            if norm == 0:
+                continue
+            dots: dict[int, float] = defaultdict(float)
+            for w, x in weights.items():
+                for index, y in table.postings.get(w, ()):
+                    dots[index] += x * y
+            ranked = sorted(dots.items(), key=lambda kv: -kv[1])[:3]
+            if not ranked:
+                continue
+            low, high, full = SIMILARITY[level]
+            first = ranked[0][1] / norm
+            second = ranked[1][1] / norm if len(ranked) > 1 else 0.0
+            for rank, (index, dot) in enumerate(ranked):
+                cosine = dot / norm
+                strength = full * min(max((cosine - low) / (high - low), 0.0), 1.0)
+                if rank == 0:  # a clear winner says more than one of several close candidates
+                    strength *= min(1.0, 0.5 + (first / second - 1.0) if second > 0 else 1.0)
+                else:
+                    strength *= 0.5 * cosine / first
+                if strength > 0.02:
+                    detail = f"text similarity {cosine:.2f} (rank {rank + 1})"
+                    scores.add(table.concepts[index], Evidence("similarity", strength, start, end, detail))

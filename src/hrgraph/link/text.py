@@ -1,0 +1,206 @@
+"""How the linker reads text: words with their offsets, lemma-like normal forms, and passages.
+
+No statistical model is assumed, so words are normalised by rule: lower case, British spellings
+folded into American ones, and plural, ``-ing`` and ``-ed`` endings stripped, so that "shelters",
+"sheltered" and "shelter" meet, as do "organisation" and "organizations".
+
+>>> [t.norm for t in tokenise("Homeless shelters for women's organisations")]
+['homeless', 'shelter', 'for', 'woman', 'organization']
+>>> normalise("housing") == normalise("houses")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+__all__ = [
+    "STOPWORDS",
+    "Token",
+    "normalise",
+    "similarity_features",
+    "split_passages",
+    "stem",
+    "tokenise",
+    "word_pattern",
+]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_IRREGULAR = {
+    "women": "woman",
+    "men": "man",
+    "children": "child",
+    "people": "person",
+    "persons": "person",
+    "lives": "life",
+    "wives": "wife",
+    "elderly": "elder",
+    "older": "old",
+    "indices": "index",
+    "criteria": "criterion",
+    "analyses": "analysis",
+    "crises": "crisis",
+    "bases": "basis",
+}
+_SPELLING = (
+    ("isations", "ization"),
+    ("isation", "ization"),
+    ("ising", "iz"),
+    ("ised", "iz"),
+    ("ises", "iz"),
+    ("ise", "iz"),
+    ("izing", "iz"),
+    ("ized", "iz"),
+    ("izes", "iz"),
+    ("ize", "iz"),
+    ("yse", "yz"),
+    ("ours", "or"),
+    ("our", "or"),
+    ("tres", "ter"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+)
+_KEEP = frozenset(
+    {"always", "across", "various", "previous", "bus", "gas", "news", "thus", "this", "its", "is", "was", "has"}
+)
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each etc few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just may me might more most must my myself no nor
+    not now of off on once only or other our ours ourselves out over own per same shall she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up upon us very
+    was we were what when where which while who whom why will with within without would you your yours yourself
+    yourselves least every via e g i.e eg ie one two three four five six seven eight nine ten year years new well
+    including include includes ensure ensuring""".split()
+)
+
+
+class Token(NamedTuple):
+    """A word of a text: its character offsets, its lower-case form and its normal form."""
+
+    start: int
+    end: int
+    lower: str
+    norm: str
+
+
+@lru_cache(maxsize=200_000)
+def normalise(word: str) -> str:
+    """Return the lemma-like normal form of one word (lower case).
+
+    >>> [normalise(w) for w in ["Rights", "policies", "labour", "planning", "centres", "caring"]]
+    ['right', 'policy', 'labor', 'plan', 'center', 'caring']
+    """
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    elif w.endswith("s'"):
+        w = w[:-1]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3 or not w.isalpha() or w in _KEEP:
+        return w
+    for old, new in _SPELLING:
+        if w.endswith(old) and len(w) - len(old) >= 3:
+            w = w[: -len(old)] + new
+            break
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        stem = w[: -len(suffix)]
+        if w.endswith(suffix) and len(stem) >= 4 and re.search(r"[aeiouy]", stem):
+            if suffix == "ed" and stem.endswith("i"):
+                stem = stem[:-1] + "y"
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]
+            w = stem
+            break
+    if w.endswith("e") and len(w) >= 5 and not w.endswith(("ee", "ie")):
+        w = w[:-1]
+    return w
+
+
+def tokenise(text: str, acronyms: Iterable[str] = ()) -> list[Token]:
+    """Split a text into words; words in ``acronyms`` (exact case, e.g. ``WASH``) keep their case.
+
+    >>> [(t.start, t.norm) for t in tokenise("WASH and wash", acronyms={"WASH"})]
+    [(0, 'WASH'), (5, 'and'), (9, 'wash')]
+    """
+    keep = acronyms if isinstance(acronyms, set | frozenset) else frozenset(acronyms)
+    tokens = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        tokens.append(Token(match.start(), match.end(), lower, word if word in keep else normalise(lower)))
+    return tokens
+
+
+@lru_cache(maxsize=4096)
+def word_pattern(word: str) -> re.Pattern[str]:
+    """Compile a truncated query word (``affordab*``, ``wom?n``) into a regular expression."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in word))
+
+
+def split_passages(text: str, tokens: Sequence[Token], *, max_words: int = 200) -> list[tuple[int, int]]:
+    """Split a text into passages, as ranges of token indices: at blank lines, then at sentence ends.
+
+    A passage is what a link's evidence and its similarity are judged on; passages longer than
+    ``max_words`` are cut at the last sentence end before the limit (or at the limit).
+
+    >>> text = "First point.\\n\\nSecond point. Still second."
+    >>> split_passages(text, tokenise(text))
+    [(0, 2), (2, 6)]
+    """
+    passages: list[tuple[int, int]] = []
+    start = 0
+    last_sentence_end = -1
+    for i in range(1, len(tokens) + 1):
+        boundary = i == len(tokens)
+        if not boundary:
+            gap = text[tokens[i - 1].end : tokens[i].start]
+            if "\n" in gap and re.search(r"\n[ \t\r\f\v]*\n", gap):
+                boundary = True
+            elif re.search(r"[.!?;:]\s", gap + " "):
+                last_sentence_end = i
+        if boundary:
+            passages.append((start, i))
+            start = i
+            last_sentence_end = -1
+        elif i - start >= max_words:
+            cut = last_sentence_end if last_sentence_end > start + max_words // 4 else i
+            passages.append((start, cut))
+            start = cut
+            last_sentence_end = -1
+    return [p for p in passages if p[1] > p[0]]
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Snowball (Porter 2) stem of a lower-case word: coarser than :func:`normalise`.
+
+    >>> stem("pollutants") == stem("pollution")
+    True
+    """
+    return str(_STEMMER.stemWord(word))
+
+
+def similarity_features(tokens: Iterable[Token]) -> list[str]:
+    """Return the words a passage is compared on: stems of content words (no stop words or numbers)."""
+    return [
+        stem(t.lower.replace("’", "'").removesuffix("'s"))
+        for t in tokens
+        if len(t.lower) > 2 and t.lower not in STOPWORDS and not t.lower[0].isdigit() and t.lower.isalpha()
+    ]

@@ -1,0 +1,263 @@
+"""The linking stage: citations, terms, Aurora queries, the spaCy component and the annotate API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from hrgraph.errors import BadInputError, UnknownNameError
+from hrgraph.link import MAX_CHARS, annotate, annotate_texts
+from hrgraph.link.aurora import Passage, evaluate, parse_query, read_queries
+from hrgraph.link.citations import CitationFinder
+from hrgraph.link.component import HrgraphLinker
+from hrgraph.link.knowledge import Knowledge, aurora_files, load_knowledge
+from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Linker
+from hrgraph.link.text import normalise, split_passages, tokenise
+
+SDG = "http://metadata.un.org/sdg/"
+ID = "https://w3id.org/hrgraph/id/"
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def finder(knowledge: Knowledge) -> CitationFinder:
+    return CitationFinder(knowledge)
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("shelters", "shelter"),
+        ("sheltered", "shelter"),
+        ("housing", "houses"),
+        ("organisations", "organization"),
+        ("labour", "labor"),
+        ("women's", "woman"),
+        ("children", "child"),
+        ("policies", "policy"),
+        ("centres", "center"),
+    ],
+)
+def test_normal_forms_meet(a: str, b: str) -> None:
+    assert normalise(a) == normalise(b)
+
+
+def test_normal_forms_keep_apart_what_differs() -> None:
+    assert normalise("care") != normalise("car")
+    assert normalise("access") == "access"
+
+
+def test_passages_break_at_blank_lines_and_long_runs() -> None:
+    text = "One. Two.\n\nThree four five."
+    assert [tuple(t.lower for t in tokenise(text)[a:b]) for a, b in split_passages(text, tokenise(text))] == [
+        ("one", "two"),
+        ("three", "four", "five"),
+    ]
+    long_text = " ".join(f"Sentence number {i} ends here." for i in range(200))
+    passages = split_passages(long_text, tokenise(long_text), max_words=100)
+    assert all(b - a <= 100 for a, b in passages)
+    assert passages[0][0] == 0 and passages[-1][1] == len(tokenise(long_text))
+
+
+# --- citations ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "article 11 of the International Covenant on Economic, Social and Cultural Rights",
+            [(ID + "icescr/art_11", "article")],
+        ),
+        ("ICESCR art. 11(1)", [(ID + "icescr/art_11__para_1", "paragraph")]),
+        ("Art. 5(e)(iii) CERD", [(ID + "icerd/art_5", "article")]),
+        ("SDG target 11.1", [(SDG + "11.1", "sdg-target")]),
+        ("in line with the SDGs, Goal 5", [(SDG + "5", "sdg-goal")]),
+        ("the CRPD", [(ID + "crpd", "instrument")]),
+        ("articles 2 and 26 of the ICCPR", [(ID + "iccpr/art_2", "article"), (ID + "iccpr/art_26", "article")]),
+        (
+            "Article 11, paragraph 1, of the Covenant on Economic, Social and Cultural Rights",
+            [(ID + "icescr/art_11__para_1", "paragraph")],
+        ),
+        ("UDHR Art. 25", [(ID + "udhr/art_25", "article")]),
+        ("see CRC:24", [(ID + "crc/art_24", "article")]),
+        ("targets 11.1 and 11.a", [(SDG + "11.1", "sdg-target"), (SDG + "11.a", "sdg-target")]),
+        ("Ratify the OP-CAT", [(ID + "op-cat", "instrument")]),
+    ],
+)
+def test_citations_resolve_to_the_exact_provision(
+    finder: CitationFinder, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert sorted((c.iri, c.level) for c in finder.find(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["Goal 2 of our strategy is a greener city.", "ESC rights - general", "Article 1 of the Convention"]
+)
+def test_no_citation_where_none_is_meant(finder: CitationFinder, text: str) -> None:
+    assert finder.find(text) == []
+
+
+def test_citation_offsets_point_at_the_words(finder: CitationFinder) -> None:
+    text = "The plan serves SDG target 11.1 well."
+    (citation,) = finder.find(text)
+    assert text[citation.start : citation.end] == "SDG target 11.1"
+
+
+# --- Aurora queries -------------------------------------------------------------------------------------
+
+
+def test_aurora_proximity_is_honoured() -> None:
+    node = parse_query('("safe" OR "affordab*") W/3 ("housing")')
+    assert evaluate(node, Passage(tokenise("more affordable rental housing")))
+    assert not evaluate(node, Passage(tokenise("affordable prices for food, transport, energy and then housing")))
+
+
+def test_aurora_and_not_and_pre() -> None:
+    node = parse_query('("species" OR "wildlife") AND NOT ("marine" OR "ocean*")')
+    assert evaluate(node, Passage(tokenise("protect wildlife corridors")))
+    assert not evaluate(node, Passage(tokenise("protect wildlife in oceanic reserves")))
+    ordered = parse_query('"road" PRE/2 "safety"')
+    assert evaluate(ordered, Passage(tokenise("road traffic safety")))
+    assert not evaluate(ordered, Passage(tokenise("safety on the road")))
+
+
+def test_aurora_files_all_parse() -> None:
+    files = aurora_files()
+    assert len(files) == 17
+    lines = read_queries(files)
+    assert len({line.target for line in lines}) >= 165
+    with pytest.raises(BadInputError):
+        parse_query('("unclosed" OR "group"')
+
+
+# --- the linker ----------------------------------------------------------------------------------------
+
+
+def test_terms_match_on_normal_forms(knowledge: Knowledge) -> None:
+    links = Linker(knowledge, levels=["sdg-target"], min_confidence=0.3).link(
+        "The city opened three homeless shelters."
+    )
+    assert SDG + "11.1" in {x.object_id for x in links}
+    link = next(x for x in links if x.object_id == SDG + "11.1")
+    assert link.evidence == "homeless shelters"
+    assert link.method == "terminology"
+
+
+def test_inference_records_its_chain(knowledge: Knowledge) -> None:
+    links = Linker(knowledge, min_confidence=0.0).link("Our work serves SDG target 11.1.")
+    goal = next(x for x in links if x.object_id == SDG + "11")
+    assert goal.method == "inference" and goal.derived_from == (SDG + "11.1",)
+    article = next(x for x in links if x.object_id == ID + "icescr/art_11")
+    assert article.derived_from == (SDG + "11.1",)
+    assert article.confidence < next(x for x in links if x.object_id == SDG + "11.1").confidence
+
+
+def test_keyword_traps_are_not_links(knowledge: Knowledge) -> None:
+    text = "The county holds water rights on the river and a right-of-way along the old rail line."
+    found = {x.object_id for x in Linker(knowledge, min_confidence=0.5).link(text)}
+    assert ID + "theme/water-and-sanitation" not in found
+
+
+# --- the annotate API --------------------------------------------------------------------------------------
+
+
+def test_annotate_returns_typed_links() -> None:
+    text = "Open two more homeless shelters, as ICESCR art. 11(1) requires."
+    links = annotate(text)
+    cited = next(x for x in links if x.object_id == ID + "icescr/art_11__para_1")
+    assert cited.level == "paragraph" and cited.method == "citation" and cited.confidence >= 0.95
+    assert text[cited.start : cited.end] == "ICESCR art. 11(1)"
+    assert cited.object_label.startswith("ICESCR art. 11(1)")
+    assert all(DEFAULT_MIN_CONFIDENCE <= x.confidence <= 1.0 for x in links)
+
+
+def test_annotate_filters_levels() -> None:
+    links = annotate("Homeless shelters serve SDG target 11.1 and ICESCR art. 11.", levels=["sdg-goal"])
+    assert {x.level for x in links} == {"sdg-goal"}
+    with pytest.raises(UnknownNameError, match="unknown level 'goal'"):
+        annotate("text", levels=["goal"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "\x00\x01\x02\xff\ufffd" * 200,
+        "".join(chr(c) for c in range(0x20, 0x3000, 7)),
+        "La ciudad garantiza el acceso universal al agua potable y al saneamiento para todas las familias.",
+        "Die Stadt baut neue Sozialwohnungen und Notunterkünfte für obdachlose Menschen.",
+    ],
+)
+def test_bad_or_foreign_text_gives_no_links(text: str) -> None:
+    assert annotate(text) == []
+
+
+def test_too_long_text_is_a_clear_error() -> None:
+    with pytest.raises(BadInputError, match="split it"):
+        annotate("word " * (MAX_CHARS // 5 + 1))
+    with pytest.raises(BadInputError, match="expected a string"):
+        list(annotate_texts([b"bytes"]))  # type: ignore[list-item]
+
+
+def test_long_text_keeps_offsets() -> None:
+    filler = "Nothing to see in this sentence. " * 8000
+    text = filler + "\n\nThe council funds homeless shelters under SDG target 11.1."
+    links = annotate(text, levels=["sdg-target"])
+    cited = next(x for x in links if x.method == "citation")
+    assert text[cited.start : cited.end] == "SDG target 11.1"
+
+
+# --- the spaCy component ----------------------------------------------------------------------------------
+
+
+def test_component_on_a_blank_pipeline_writes_spans() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker", config={"min_confidence": 0.5})
+    doc = nlp("The city funds homeless shelters (SDG target 11.1).")
+    spans = doc.spans["hrgraph"]
+    by_iri = {s.kb_id_: s for s in spans}
+    target = by_iri[SDG + "11.1"]
+    assert target.label_ == "sdg-target" and target._.level == "sdg-target"
+    assert target._.confidence >= 0.9 and target._.method in ("citation", "terminology")
+    goal = by_iri[SDG + "11"]
+    assert goal._.method == "inference" and goal._.derived_from == [SDG + "11.1"]
+
+
+def test_component_survives_to_disk_and_spacy_load(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker", config={"levels": ["sdg-target", "article"], "min_confidence": 0.6})
+    text = "Tenant protections and rent control, as ICESCR art. 11 asks."
+    doc = nlp(text)
+    before = [(s.kb_id_, s.start_char, s._.confidence) for s in doc.spans["hrgraph"]]
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    component = loaded.get_pipe("hrgraph_linker")
+    assert isinstance(component, HrgraphLinker)
+    assert component.cfg["min_confidence"] == 0.6
+    doc = loaded(text)
+    after = [(s.kb_id_, s.start_char, s._.confidence) for s in doc.spans["hrgraph"]]
+    assert after == before and before
+
+
+def test_component_rejects_an_unknown_level() -> None:
+    nlp = spacy.blank("en")
+    with pytest.raises(UnknownNameError):
+        nlp.add_pipe("hrgraph_linker", config={"levels": ["articles"]})
+
+
+def test_knowledge_cache_round_trips(knowledge: Knowledge) -> None:
+    again = Knowledge.from_json(knowledge.to_json())
+    assert again.concepts == knowledge.concepts
+    assert again.terms == knowledge.terms
+    assert [q.node for q in again.queries] == [q.node for q in knowledge.queries]
