@@ -16,6 +16,7 @@ from hrgraph.errors import (
     StoreLockedError,
     UnknownNameError,
 )
+from hrgraph.ingest import IngestResult, ingest
 from hrgraph.link import Link, annotate, annotate_texts
 from hrgraph.queries import Parameter, Query, catalogue, find_query, run_query
 from hrgraph.store import (
@@ -39,6 +40,7 @@ __all__ = [
     "EmbeddedStore",
     "EndpointError",
     "HrgraphError",
+    "IngestResult",
     "Link",
     "MalformedRDFError",
     "Parameter",
@@ -55,6 +57,7 @@ __all__ = [
     "catalogue",
     "city_slug",
     "find_query",
+    "ingest",
     "graph_iri",
     "open_store",
     "run_query",

@@ -129,6 +129,7 @@ class StageGroup(click.Group):
     """The command group; commands of the later stages load from their own modules when used."""
 
     stages: dict[str, str] = {
+        "ingest": "hrgraph.cli_ingest:ingest_command",
         "annotate": "hrgraph.cli_link:annotate",
         "link": "hrgraph.cli_link:link",
         "review": "hrgraph.cli_link:review",

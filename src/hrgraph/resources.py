@@ -29,6 +29,7 @@ class Resource(enum.Enum):
     SHAPES = ("shapes", "shapes")
     QUERIES = ("queries", "queries")
     CORPUS = ("corpus", "corpora/build")
+    EXAMPLES = ("examples", "corpora/examples")
 
     def __init__(self, packaged: str, checkout: str) -> None:
         self.packaged = packaged

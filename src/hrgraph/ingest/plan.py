@@ -1,0 +1,953 @@
+"""Action plans from spreadsheets: columns, dates and timetables, amounts, statuses, cited standards.
+
+One row is one action item. The header row is found by its names (English names that plans commonly use,
+see :data:`FIELDS`), or given by a mapping file. Dates and timetables ("2025–2027", "Q3 2026", "by the
+end of 2026", "30/06/2026") become intervals of ``xsd:date``; standards cited in a cell ("ICESCR 11;
+SDG 11.1; CRC art. 27(3)") resolve to the IRIs of the standards corpus.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hrgraph.errors import BadInputError
+
+__all__ = [
+    "FIELDS",
+    "STATUSES",
+    "Columns",
+    "Item",
+    "ColumnMapping",
+    "ObservationRow",
+    "Period",
+    "Reference",
+    "Standards",
+    "indicator_table",
+    "load_mapping",
+    "map_columns",
+    "parse_amount",
+    "parse_period",
+    "parse_references",
+    "parse_value",
+    "read_items",
+]
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "no", "nr", "number", "item", "item id", "item no", "action id", "action no", "action number",
+           "ref", "ref no", "reference number", "code", "#"),
+    "action": ("action", "actions", "action item", "action text", "action description", "measure", "measures",
+               "activity", "activities", "description", "commitment", "what"),
+    "area": ("area", "policy area", "priority area", "theme", "field", "topic", "chapter", "pillar", "section",
+             "domain"),
+    "responsible": ("responsible", "responsible body", "responsible bodies", "responsible department",
+                    "responsible unit", "responsibility", "lead", "lead department", "lead body", "lead agency",
+                    "lead unit", "department", "owner", "who", "implementing body", "implementation"),
+    "target": ("target", "targets", "expected result", "expected results", "expected outcome", "outcome",
+               "result", "target value", "objective", "milestone"),
+    "start": ("start", "start date", "begin", "begins", "from", "starting", "start year"),
+    "deadline": ("deadline", "due", "due date", "end", "end date", "completion", "completion date", "by when",
+                 "until", "end year"),
+    "timetable": ("timetable", "timeline", "timeframe", "time frame", "period", "schedule", "when", "duration",
+                  "implementation period", "time"),
+    "indicator": ("indicator", "indicators", "kpi", "kpis", "performance indicator", "key performance indicator",
+                  "monitoring indicator", "success indicator", "measure of success"),
+    "unit": ("unit", "indicator unit", "unit of measure", "units"),
+    "baseline": ("baseline", "baseline value", "base value", "starting value", "base line"),
+    "baseline_year": ("baseline year", "base year", "year of baseline", "year of the baseline"),
+    "latest": ("latest", "latest value", "current value", "current", "last value", "actual", "actual value",
+               "value", "most recent value"),
+    "latest_year": ("latest year", "year", "current year", "reporting year", "year of latest value",
+                    "year of the latest value"),
+    "status": ("status", "implementation status", "state", "progress", "progress status", "stage"),
+    "budget": ("budget", "cost", "costs", "estimated cost", "estimated costs", "funding", "allocation",
+               "budget allocation", "financing", "amount", "resources"),
+    "currency": ("currency",),
+    "standards": ("standards", "standard", "cited standards", "human rights standards", "international standards",
+                  "references", "reference", "legal basis", "links", "sdg", "sdgs", "sdg target", "sdg targets",
+                  "treaty", "treaties", "related standards", "human rights references", "rights",
+                  "international obligations"),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+}  # fmt: skip
+"""Each field an action item has, with the column names (lower case, without punctuation) that mean it."""
+
+STATUSES: dict[str, str] = {
+    **dict.fromkeys(
+        ("planned", "not started", "not yet started", "to do", "todo", "scheduled", "pending", "proposed"),
+        "Planned",
+    ),
+    **dict.fromkeys(
+        ("in progress", "ongoing", "started", "underway", "under way", "on track", "in implementation",
+         "partially implemented", "partly implemented", "partially completed", "in preparation", "active"),
+        "InProgress",
+    ),
+    **dict.fromkeys(
+        ("completed", "complete", "done", "implemented", "achieved", "finished", "fully implemented", "closed"),
+        "Completed",
+    ),
+    **dict.fromkeys(("delayed", "behind schedule", "off track", "postponed", "late", "overdue"), "Delayed"),
+    **dict.fromkeys(
+        ("discontinued", "cancelled", "canceled", "dropped", "stopped", "abandoned", "withdrawn"), "Discontinued"
+    ),
+}  # fmt: skip
+"""Status wordings → the local name of an ``hrg:ItemStatus``."""
+
+_PLACEHOLDERS = frozenset(
+    ("", "-", "–", "—", "n/a", "na", "n.a.", "none", "tbd", "tbc", "to be determined", "to be confirmed",
+     "unknown", "not available", "no data", "not applicable", "?", "...", "…")
+)  # fmt: skip
+_ONGOING = frozenset(
+    ("ongoing", "continuous", "continuing", "permanent", "permanently", "annual", "annually", "yearly",
+     "every year", "recurring", "open-ended", "open ended", "as needed", "continuously", "regularly")
+)  # fmt: skip
+_NO_AMOUNT = re.compile(
+    r"existing (?:budget|resources|staff)|regular budget|staff time|in[- ]kind|no (?:additional )?cost|"
+    r"no additional|within (?:the )?(?:existing|current|annual)|core budget|operating budget|own resources",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number], calendar.month_abbr[number] + ".")
+}
+_MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_CURRENCIES = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₩": "KRW", "fr.": "CHF", "kr": "SEK"}
+_MULTIPLIERS = {
+    "k": Decimal(1000), "thousand": Decimal(1000), "m": Decimal(10**6), "mn": Decimal(10**6),
+    "mio": Decimal(10**6), "million": Decimal(10**6), "millions": Decimal(10**6), "bn": Decimal(10**9),
+    "billion": Decimal(10**9),
+}  # fmt: skip
+
+
+# --- mapping -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How a spreadsheet that the usual names do not describe maps onto the fields of an action item.
+
+    Read from a YAML file: ``columns`` (field → column name, column letter or 1-based index),
+    ``header_row``, ``sheet``, ``status_values`` (wording → planned | in-progress | completed | delayed |
+    discontinued), ``date_order`` (``dmy`` or ``mdy``) and ``currency``.
+    """
+
+    columns: dict[str, str | int] = field(default_factory=dict)
+    header_row: int | None = None
+    sheet: str | None = None
+    status_values: dict[str, str] = field(default_factory=dict)
+    day_first: bool = True
+    currency: str | None = None
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read a mapping file (YAML); every key is checked, so a typo is an error naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read the mapping file: {err.strerror}") from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise BadInputError(f"{path}{where}: not valid YAML: {getattr(err, 'problem', err)}") from err
+    if not isinstance(data, dict):
+        raise BadInputError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
+    unknown = set(data) - {"columns", "header_row", "sheet", "status_values", "date_order", "currency"}
+    if unknown:
+        raise BadInputError(f"{path}: unknown keys {sorted(unknown)}")
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict) or not all(k in FIELDS for k in columns):
+        bad = sorted(set(columns) - set(FIELDS)) if isinstance(columns, dict) else columns
+        raise BadInputError(f"{path}: unknown fields {bad}: use {', '.join(FIELDS)}")
+    statuses: dict[str, str] = {}
+    names = {"planned": "Planned", "in-progress": "InProgress", "completed": "Completed", "delayed": "Delayed",
+             "discontinued": "Discontinued"}  # fmt: skip
+    for wording, status in (data.get("status_values") or {}).items():
+        if str(status).lower() not in names:
+            raise BadInputError(f"{path}: status_values: {status!r} is not one of {', '.join(names)}")
+        statuses[_norm(str(wording))] = names[str(status).lower()]
+    order = str(data.get("date_order") or "dmy").lower()
+    if order not in ("dmy", "mdy"):
+        raise BadInputError(f"{path}: date_order must be dmy or mdy, not {order!r}")
+    header_row = data.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+        raise BadInputError(f"{path}: header_row must be a row number (1 or more)")
+    return ColumnMapping(
+        columns={k: v for k, v in columns.items()},
+        header_row=header_row,
+        sheet=None if data.get("sheet") is None else str(data["sheet"]),
+        status_values=statuses,
+        day_first=order == "dmy",
+        currency=None if data.get("currency") is None else str(data["currency"]).upper(),
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9#%]+", " ", text.lower()).split())
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column holds which field, as found in the header row."""
+
+    header_row: int
+    fields: dict[str, int]
+    headers: list[str]
+    years: dict[str, int] = field(default_factory=dict)
+    """Years given in a header: ``Baseline (2022)`` → {"baseline": 2022}."""
+    year_columns: dict[int, int] = field(default_factory=dict)
+    """Columns headed by a year alone (``2024``) → that year: values observed in that year."""
+    currency: str | None = None
+
+    def described(self) -> dict[str, str]:
+        """Column header → field, for telling the user what was mapped to what."""
+        out = {self.headers[i]: name for name, i in self.fields.items()}
+        out.update({self.headers[i]: f"value {year}" for i, year in self.year_columns.items()})
+        return out
+
+    @property
+    def unused(self) -> list[str]:
+        """Headers of columns that were mapped to nothing."""
+        used = set(self.fields.values()) | set(self.year_columns)
+        return [h for i, h in enumerate(self.headers) if h and i not in used]
+
+
+def _header_field(header: str) -> tuple[str | None, int | None, str | None]:
+    """Return (field, year, currency) that a column header names."""
+    text = header.strip()
+    year_match = re.search(r"\b(19\d\d|20\d\d)\b", text)
+    year = int(year_match.group(1)) if year_match else None
+    currency = None
+    for symbol, code in _CURRENCIES.items():
+        if symbol in text:
+            currency = code
+    found = re.search(r"\b([A-Z]{3})\b", text)
+    if found and found.group(1) not in ("SDG", "KPI", "ID", "NGO"):
+        currency = found.group(1)
+    bare = _norm(re.sub(r"\(.*?\)|\[.*?\]|\b(?:19|20)\d\d\b", " ", text))
+    bare = re.sub(r"\b(?:in )?(?:eur|usd|gbp|chf|sek|nok|dkk|krw|jpy)\b", "", bare).strip()
+    if not bare:
+        return (None, year, currency) if year else (None, None, None)
+    best: tuple[int, str] | None = None
+    for name, synonyms in FIELDS.items():
+        for synonym in synonyms:
+            if bare == synonym:
+                return name, year, currency
+            if bare.startswith(synonym + " ") and (best is None or len(synonym) > best[0]):
+                best = (len(synonym), name)
+    return (best[1] if best else None), year, currency
+
+
+def _column_index(spec: str | int, headers: list[str]) -> int | None:
+    if isinstance(spec, int):
+        return spec - 1 if spec >= 1 else None
+    if re.fullmatch(r"[A-Z]{1,3}", spec):
+        index = 0
+        for char in spec:
+            index = index * 26 + ord(char) - 64
+        return index - 1
+    wanted = _norm(spec)
+    return next((i for i, h in enumerate(headers) if _norm(h) == wanted), None)
+
+
+def map_columns(
+    rows: Sequence[tuple[int, Sequence[Any]]], mapping: ColumnMapping | None = None, *, require: str = "action"
+) -> Columns | None:
+    """Find the header row among the first rows and map its columns to fields.
+
+    Returns None when no row names the ``require`` field.
+
+    >>> columns = map_columns([(1, ["No.", "Measure", "Lead department", "Budget (EUR)", "Baseline 2022"])])
+    >>> columns.fields, columns.currency, columns.years
+    ({'id': 0, 'action': 1, 'responsible': 2, 'budget': 3, 'baseline': 4}, 'EUR', {'baseline': 2022})
+    """
+    mapping = mapping or ColumnMapping()
+    candidates = rows[:15]
+    if mapping.header_row is not None:
+        candidates = [r for r in rows if r[0] == mapping.header_row]
+    for number, cells in candidates:
+        headers = ["" if c is None else str(c).strip() for c in cells]
+        fields: dict[str, int] = {}
+        years: dict[str, int] = {}
+        year_columns: dict[int, int] = {}
+        currency = None
+        for index, header in enumerate(headers):
+            name, year, cur = _header_field(header)
+            if name is None and year is not None:
+                year_columns[index] = year
+                continue
+            if name is None or name in fields:
+                continue
+            fields[name] = index
+            if year is not None and name in ("baseline", "latest"):
+                years[name] = year
+            if cur is not None and name == "budget":
+                currency = cur
+        for name, spec in mapping.columns.items():
+            column = _column_index(spec, headers)
+            if column is None or column >= len(headers) + 1:
+                raise BadInputError(f"mapping: column {spec!r} for {name} is not in the header row {number}")
+            for other, i in list(fields.items()):
+                if i == column:
+                    del fields[other]
+            fields[name] = column
+            year_columns.pop(column, None)
+        if require in fields and (len(fields) >= 2 or mapping.columns):
+            return Columns(number, fields, headers, years, year_columns, currency)
+    return None
+
+
+# --- values ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days: a date is a period of one day, "Q3 2026" is July to September 2026."""
+
+    begin: dt.date | None
+    end: dt.date | None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _single(text: str, day_first: bool) -> Period | None:
+    """Parse one date, month, quarter, half or year; None if the text is none of these."""
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if match:
+        iso = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return Period(iso, iso)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        return Period(dt.date(year, month, 1), _month_end(year, month))
+    match = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})", text)
+    if match:
+        a, b, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        year = year + 2000 if year < 100 else year
+        day, month = (a, b) if (day_first and b <= 12) or a > 12 else (b, a)
+        date = dt.date(year, month, day)
+        return Period(date, date)
+    match = re.fullmatch(r"(?:q([1-4])\s*[/-]?\s*(\d{4})|(\d{4})\s*[/-]?\s*q([1-4]))", text)
+    if match:
+        quarter = int(match.group(1) or match.group(4))
+        year = int(match.group(2) or match.group(3))
+        return Period(dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
+    match = re.fullmatch(r"(?:h([12])\s*[/-]?\s*(\d{4})|(first|second) half of (\d{4}))", text)
+    if match:
+        half = 1 if (match.group(1) or "") == "1" or match.group(3) == "first" else 2
+        year = int(match.group(2) or match.group(4))
+        return Period(dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half))
+    match = re.fullmatch(r"(early|mid|late)[- ](\d{4})", text)
+    if match:
+        year = int(match.group(2))
+        return {
+            "early": Period(dt.date(year, 1, 1), dt.date(year, 4, 30)),
+            "mid": Period(dt.date(year, 5, 1), dt.date(year, 8, 31)),
+            "late": Period(dt.date(year, 9, 1), dt.date(year, 12, 31)),
+        }[match.group(1)]
+    match = re.fullmatch(
+        rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({_MONTH_NAMES})\.?,?\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})", text
+    )
+    if match:
+        month, year = _MONTHS[match.group(2)], int(match.group(4))
+        day_text = match.group(1) or match.group(3)
+        if day_text:
+            date = dt.date(year, month, int(day_text))
+            return Period(date, date)
+        return Period(dt.date(year, month, 1), _month_end(year, month))
+    return None
+
+
+def parse_period(value: Any, *, day_first: bool = True) -> Period | None:
+    """Read a date, a timetable or a deadline as written in a plan.
+
+    Returns None for a placeholder or an open timetable ("ongoing", "TBD"); raises ValueError for text
+    that is no date at all.
+
+    >>> parse_period("2025–2027")
+    Period(begin=datetime.date(2025, 1, 1), end=datetime.date(2027, 12, 31))
+    >>> parse_period("Q3 2026")
+    Period(begin=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30))
+    >>> parse_period("by the end of 2026").end
+    datetime.date(2026, 12, 31)
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return Period(value.date(), value.date())
+    if isinstance(value, dt.date):
+        return Period(value, value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            return Period(dt.date(int(value), 1, 1), dt.date(int(value), 12, 31))
+        raise ValueError(f"{value!r} is not a year")
+    text = " ".join(str(value).lower().replace("\u00a0", " ").split()).rstrip(".")
+    if text in _PLACEHOLDERS or text in _ONGOING or text.startswith(("ongoing", "continuous", "annual")):
+        return None
+    try:
+        return _period_text(text, day_first)
+    except ValueError as err:  # dt.date refused the day or month
+        raise ValueError(f"{value!r} is not a date: {err}") from err
+
+
+def _period_text(text: str, day_first: bool) -> Period:
+    before = False
+    for prefix in ("by the end of ", "by end of ", "at the end of ", "end of ", "no later than ", "not later than ",
+                   "by ", "until ", "till ", "up to ", "through ", "from ", "starting ", "start ", "in ",
+                   "during ", "before "):  # fmt: skip
+        if text.startswith(prefix):
+            before = prefix == "before "
+            text = text[len(prefix) :].strip()
+            break
+    single = _single(text, day_first)
+    if single is not None:
+        if before and single.begin is not None:
+            day = single.begin - dt.timedelta(days=1)
+            return Period(None, day)
+        if text.startswith(("end of", "end ")):
+            return Period(single.end, single.end)
+        return single
+    match = re.fullmatch(r"(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})", text)
+    if match:
+        first, last = int(match.group(1)), int(match.group(2))
+        last = (first // 100) * 100 + last if last < 100 else last
+        if last < first:
+            raise ValueError("the range ends before it begins")
+        return Period(dt.date(first, 1, 1), dt.date(last, 12, 31))
+    parts = re.split(r"\s+(?:-|–|—|to|until|till|through)\s+|\s*[–—]\s*", text, maxsplit=1)
+    if len(parts) == 2:
+        left = _single(parts[0].strip(), day_first)
+        right = _single(parts[1].strip(), day_first)
+        if left is not None and right is not None:
+            if left.begin and right.end and right.end < left.begin:
+                raise ValueError("the range ends before it begins")
+            return Period(left.begin, right.end)
+    raise ValueError(
+        "write a date (2026-06-30), a month (June 2026), a quarter (Q3 2026), a year or a range (2025–2027)"
+    )
+
+
+_SPACES = re.compile(r"[\s\u00a0'’]")
+_NUMERIC = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+_THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+_CODE = re.compile(r"\b([A-Z]{3})\b")
+_AMOUNT = re.compile(r"([+-]?[\d.,\s'’]*\d)\s*([a-zA-Z]+)?\.?")
+_VALUE_YEAR = re.compile(r"\(\s*((?:19|20)\d\d)\s*\)|\bin ((?:19|20)\d\d)\b")
+_VALUE = re.compile(r"([+-]?[\d.,\s'’]*\d)\s*(%|[^\d\s].*)?")
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _decimal(text: str) -> Decimal | None:
+    """Read a number written with thousands separators or a decimal comma."""
+    s = _SPACES.sub("", text)
+    if not _NUMERIC.fullmatch(s):
+        return None
+    if "," in s and "." in s:
+        decimal_mark = "," if s.rfind(",") > s.rfind(".") else "."
+        s = s.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif "," in s:
+        s = s.replace(",", "") if _THOUSANDS_COMMA.fullmatch(s) else s.replace(",", ".")
+    elif _THOUSANDS_POINT.fullmatch(s):
+        s = s.replace(".", "")  # "120.000": a thousands point, as written in much of Europe
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if value == value else None
+    if isinstance(value, Decimal):
+        return value
+    return None
+
+
+def parse_amount(value: Any, currency: str | None = None) -> tuple[Decimal | None, str | None, bool]:
+    """Read a budget: (amount, currency, understood).
+
+    ``understood`` is False for text that is neither an amount nor a known wording without one
+    ("within existing budget").
+
+    >>> parse_amount("€ 1.2 million")
+    (Decimal('1200000.0'), 'EUR', True)
+    >>> parse_amount("EUR 250,000")
+    (Decimal('250000'), 'EUR', True)
+    >>> parse_amount("within existing resources")
+    (None, None, True)
+    """
+    number = _number(value)
+    if number is not None:
+        return number, currency, True
+    if value is None:
+        return None, None, True
+    text = " ".join(str(value).split())
+    if text.lower().rstrip(".") in _PLACEHOLDERS or _NO_AMOUNT.search(text):
+        return None, None, True
+    found = currency
+    for symbol, code in _CURRENCIES.items():
+        if symbol in text.lower() if symbol.isalpha() or symbol.endswith(".") else symbol in text:
+            found = code
+            text = re.sub(re.escape(symbol), " ", text, flags=re.IGNORECASE)
+    iso_code = _CODE.search(text)
+    if iso_code:
+        found = iso_code.group(1)
+        text = text.replace(iso_code.group(1), " ")
+    text = text.strip().rstrip(".")
+    match = _AMOUNT.fullmatch(text.strip())
+    if not match:
+        return None, None, False
+    amount = _decimal(match.group(1))
+    unit = (match.group(2) or "").lower()
+    if amount is None or (unit and unit not in _MULTIPLIERS):
+        return None, None, False
+    if unit:
+        amount *= _MULTIPLIERS[unit]
+    return amount, found, True
+
+
+def parse_value(value: Any) -> tuple[Decimal | None, int | None, str | None, bool]:
+    """Read an indicator value: (value, year, unit, understood). ``42% (2022)`` → 42, 2022, "percent".
+
+    >>> parse_value("42 % (2022)")
+    (Decimal('42'), 2022, 'percent', True)
+    >>> parse_value("1,250 households")
+    (Decimal('1250'), None, 'households', True)
+    """
+    number = _number(value)
+    if number is not None:
+        return number, None, None, True
+    if value is None:
+        return None, None, None, True
+    text = " ".join(str(value).split())
+    if text.lower().rstrip(".") in _PLACEHOLDERS:
+        return None, None, None, True
+    year = None
+    year_match = _VALUE_YEAR.search(text)
+    if year_match:
+        year = int(year_match.group(1) or year_match.group(2))
+        text = (text[: year_match.start()] + text[year_match.end() :]).strip()
+    match = _VALUE.fullmatch(text)
+    if not match:
+        return None, year, None, False
+    number = _decimal(match.group(1))
+    if number is None:
+        return None, year, None, False
+    unit = (match.group(2) or "").strip() or None
+    if unit in ("%", "percent", "per cent"):
+        unit = "percent"
+    return number, year, unit, True
+
+
+# --- references to standards ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standards:
+    """What the standards corpus says about names and numbers, for resolving cited references."""
+
+    instruments: dict[str, str]
+    """Name, short title or abbreviation (case-folded) → instrument IRI."""
+    codes: dict[str, str]
+    """Abbreviation as written (``ICESCR``) → instrument IRI."""
+    provisions: dict[tuple[str, str, str | None], str]
+    """(instrument IRI, article or principle number, paragraph number or None) → provision IRI."""
+    sdg: dict[str, str]
+    """Goal or target notation (``11``, ``11.1``) → IRI."""
+    sdg_indicators: dict[str, tuple[str, str]]
+    """Indicator notation (``11.1.1``) → (indicator IRI, target IRI)."""
+    names: dict[str, tuple[str, ...]]
+    """Instrument IRI → the names under which a text may mention it."""
+    states: dict[str, str]
+    """ISO code or case-folded name of a State → IRI."""
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes = sorted(self.codes, key=len, reverse=True)
+        names = sorted((n for n in self.instruments if len(n) > 6), key=len, reverse=True)
+        pattern = "|".join(
+            [
+                *(rf"(?<![\w-])(?:UN\s?)?{re.escape(c)}(?![\w-])" for c in codes),
+                *(rf"(?i:(?<!\w){re.escape(n)}(?!\w))" for n in names),
+            ]  # fmt: skip
+        )
+        object.__setattr__(self, "_pattern", re.compile(pattern) if pattern else None)
+
+    def instrument_at(self, text: str) -> list[tuple[int, int, str]]:
+        """Every mention of an instrument in ``text``: (start, end, IRI)."""
+        pattern = self._pattern
+        if pattern is None:
+            return []
+        found = []
+        for match in pattern.finditer(text):
+            name = re.sub(r"^UN\s?", "", match.group(0)) if match.group(0) not in self.codes else match.group(0)
+            iri = self.codes.get(name) or self.instruments.get(name.casefold())
+            if iri is not None:
+                found.append((match.start(), match.end(), iri))
+        return found
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A standard cited by a plan: the text as written and the IRI it resolves to."""
+
+    text: str
+    target: str
+    predicate: str
+    """``realises`` (articles, paragraphs, principles) or ``contributesTo`` (SDG goals and targets)."""
+    level: str
+    """``article``, ``paragraph``, ``sdg-goal`` or ``sdg-target``."""
+    sdg_indicator: str | None = None
+
+
+_NUM = r"\d{1,3}[a-z]?(?:\s*\(\s*\w{1,4}\s*\))*"
+_NUMLIST = rf"{_NUM}(?:\s*(?:,|and|&|[-–])\s*{_NUM})*"
+_AFTER = re.compile(rf"^\s*,?\s*(?:(?:arts?|articles?|principles?|para(?:graph)?s?)\.?\s*)?({_NUMLIST})", re.IGNORECASE)
+_BEFORE = re.compile(rf"(?:arts?|articles?|principles?)\.?\s*({_NUMLIST})\s*(?:,|of)?\s*(?:the\s+)?$", re.IGNORECASE)
+_SDG = re.compile(
+    r"\b(?:SDGs?|Goals?|Targets?|Indicators?)\s*(?:target|indicator|goal)?s?\s*"
+    r"(\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*)",
+    re.IGNORECASE,
+)
+
+
+def _numbers(text: str) -> list[tuple[str, str | None]]:
+    """``11(1), 12 and 13-14`` → [("11", "1"), ("12", None), ("13", None), ("14", None)]."""
+    out: list[tuple[str, str | None]] = []
+    pieces = re.split(r"\s*(?:,|and|&)\s*", text.strip())
+    for piece in pieces:
+        span = re.fullmatch(r"(\d{1,3})\s*[-–]\s*(\d{1,3})", piece)
+        if span and 0 < int(span.group(2)) - int(span.group(1)) <= 10:
+            out += [(str(n), None) for n in range(int(span.group(1)), int(span.group(2)) + 1)]
+            continue
+        match = re.match(r"(\d{1,3}[a-z]?)(?:\s*\(\s*(\w{1,4})\s*\))?", piece)
+        if match:
+            out.append((match.group(1), match.group(2)))
+    return out
+
+
+def parse_references(cell: str, standards: Standards) -> tuple[list[Reference], list[str]]:
+    """Resolve the standards a plan cites in one cell; return the references and the problems found.
+
+    Segments are separated by ``;`` or line breaks. Unknown references are problems, not errors.
+    """
+    references: list[Reference] = []
+    problems: list[str] = []
+    for segment in re.split(r"[;\n]+", cell):
+        segment = segment.strip().strip(",.")
+        if not segment:
+            continue
+        found = False
+        sdg_spans: list[tuple[int, int]] = []
+        for match in _SDG.finditer(segment):
+            found = True
+            sdg_spans.append(match.span())
+            for notation in re.split(r"\s*(?:,|and|&)\s*", match.group(1)):
+                notation = notation.strip().lower()
+                if notation in standards.sdg_indicators:
+                    indicator, target = standards.sdg_indicators[notation]
+                    references.append(Reference(segment, target, "contributesTo", "sdg-target", indicator))
+                elif notation in standards.sdg:
+                    level = "sdg-target" if "." in notation else "sdg-goal"
+                    references.append(Reference(segment, standards.sdg[notation], "contributesTo", level))
+                else:
+                    problems.append(f"SDG {notation} is not a goal, target or indicator of the SDG framework")
+        for start, end, instrument in standards.instrument_at(segment):
+            if any(a < end and start < b for a, b in sdg_spans):
+                continue
+            found = True
+            after = _AFTER.match(segment[end:])
+            before = _BEFORE.search(segment[:start])
+            numbers = after.group(1) if after else (before.group(1) if before else None)
+            code = segment[start:end]
+            if numbers is None:
+                problems.append(f"{code}: no article given, so no link")
+                continue
+            for number, paragraph in _numbers(numbers):
+                article = standards.provisions.get((instrument, number, None))
+                if article is None:
+                    problems.append(f"{code} article {number} is not in the standards corpus")
+                    continue
+                if paragraph is not None:
+                    para = standards.provisions.get((instrument, number, paragraph))
+                    if para is not None:
+                        references.append(Reference(segment, para, "realises", "paragraph"))
+                        continue
+                    problems.append(
+                        f"{code} article {number}({paragraph}): no such paragraph in the corpus, linked to the article"
+                    )
+                references.append(Reference(segment, article, "realises", "article"))
+        if not found:
+            problems.append(f"unknown reference {segment!r}")
+    return references, problems
+
+
+# --- action items ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One action item as read from its row, before it becomes triples."""
+
+    row: int
+    id: str
+    action: str
+    line: str
+    area: str | None = None
+    responsible: list[str] = field(default_factory=list)
+    target: str | None = None
+    start: dt.date | None = None
+    deadline: dt.date | None = None
+    timetable_text: str | None = None
+    indicators: list[str] = field(default_factory=list)
+    unit: str | None = None
+    observations: list[tuple[int, Decimal, bool]] = field(default_factory=list)
+    """(year, value, is the baseline)."""
+    status: str | None = None
+    budget: Decimal | None = None
+    currency: str | None = None
+    references: list[Reference] = field(default_factory=list)
+    notes: str | None = None
+
+
+_BODY_SEPARATOR = re.compile(r"[;\n/]+")
+_LIST_SEPARATOR = re.compile(r"[;\n]+")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def _item_id(value: Any) -> str:
+    return _NOT_IN_ID.sub("-", _text(value)).strip("-.")
+
+
+def read_items(
+    path: Path,
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    standards: Standards,
+    mapping: ColumnMapping | None = None,
+    *,
+    currency: str | None = None,
+) -> tuple[list[Item], Columns, list[tuple[str | None, str]]]:
+    """Read the action items of a sheet; return them, the column mapping and warnings (place, message)."""
+    mapping = mapping or ColumnMapping()
+    columns = map_columns(rows, mapping)
+    if columns is None:
+        first = rows[0] if rows else (1, [])
+        seen = ", ".join(repr(_text(c)) for c in first[1] if _text(c))[:200]
+        raise BadInputError(
+            f"{path}: row {first[0]}: no action column (headers: {seen or 'none'}); name it 'Action' or give "
+            "a mapping file with --mapping"
+        )
+    f = columns.fields
+    default_currency = columns.currency or mapping.currency or currency
+    warnings: list[tuple[str | None, str]] = []
+    items: list[Item] = []
+    seen_ids: dict[str, int] = {}
+    area: str | None = None
+    periods: dict[tuple[str, Any], Period | None] = {}
+    reference_cache: dict[str, tuple[list[Reference], list[str]]] = {}
+    statuses = {**STATUSES, **mapping.status_values}
+
+    def cell(cells: Sequence[Any], name: str) -> Any:
+        index = f.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def text(texts: list[str], name: str) -> str:
+        index = f.get(name)
+        return texts[index] if index is not None and index < len(texts) else ""
+
+    def when(value: Any, name: str, number: int) -> Period | None:
+        key = (name, value)
+        if key not in periods:
+            try:
+                periods[key] = parse_period(value, day_first=mapping.day_first)
+            except ValueError as err:
+                raise BadInputError(f"{path}: row {number}: {name}: {err}") from err
+        return periods[key]
+
+    for number, cells in rows:
+        if number <= columns.header_row:
+            continue
+        texts = [_text(c) for c in cells]
+        action = text(texts, "action")
+        filled = [t for t in texts if t]
+        if not action:
+            if len(filled) == 1:
+                area = filled[0]
+            elif filled:
+                warnings.append((f"row {number}", "no action text: row skipped"))
+            continue
+        ident = _item_id(cell(cells, "id")) if "id" in f else ""
+        ident = ident or str(len(items) + 1)
+        if ident in seen_ids:
+            raise BadInputError(f"{path}: row {number}: item id {ident!r} is also on row {seen_ids[ident]}")
+        seen_ids[ident] = number
+        item = Item(number, ident, action, "\t".join(texts))
+        item.area = text(texts, "area") or area
+        responsible = text(texts, "responsible")
+        item.responsible = [part.strip() for part in _BODY_SEPARATOR.split(responsible) if part.strip()]
+        item.target = text(texts, "target") or None
+        item.notes = text(texts, "notes") or None
+        start = when(cell(cells, "start"), "start", number)
+        deadline = when(cell(cells, "deadline"), "deadline", number)
+        timetable = when(cell(cells, "timetable"), "timetable", number)
+        item.start = start.begin if start else (timetable.begin if timetable else None)
+        item.deadline = deadline.end if deadline else (timetable.end if timetable else None)
+        if item.start and item.deadline and item.deadline < item.start:
+            warnings.append((f"row {number}", f"the deadline {item.deadline} is before the start {item.start}"))
+        item.timetable_text = (
+            text(texts, "timetable")
+            or (text(texts, "deadline") if isinstance(cell(cells, "deadline"), str) else None)
+            or None
+        )
+        indicator_text = text(texts, "indicator")
+        item.indicators = [p.strip() for p in _LIST_SEPARATOR.split(indicator_text) if p.strip()]
+        item.unit = text(texts, "unit") or None
+        for name, year_field in (("baseline", "baseline_year"), ("latest", "latest_year")):
+            raw = cell(cells, name)
+            value, year, unit, understood = parse_value(raw)
+            if not understood:
+                warnings.append((f"row {number}", f"{name} {_text(raw)!r} is not a number"))
+                continue
+            if value is None:
+                continue
+            year_cell = cell(cells, year_field)
+            if year is None and text(texts, year_field):
+                period = when(year_cell, year_field.replace("_", " "), number)
+                year = period.begin.year if period and period.begin else None
+            year = year or columns.years.get(name)
+            item.unit = item.unit or unit
+            if year is None:
+                warnings.append((f"row {number}", f"{name} value {_text(raw)} has no year: not recorded"))
+                continue
+            item.observations.append((year, value, name == "baseline"))
+        for index, year in columns.year_columns.items():
+            raw = cells[index] if index < len(cells) else None
+            value, _, unit, understood = parse_value(raw)
+            if not understood:
+                warnings.append((f"row {number}", f"value for {year} {_text(raw)!r} is not a number"))
+            elif value is not None:
+                item.unit = item.unit or unit
+                item.observations.append((year, value, False))
+        if item.observations and not item.indicators:
+            warnings.append((f"row {number}", "values are given but no indicator: not recorded"))
+            item.observations = []
+        status_text = text(texts, "status")
+        if status_text:
+            status = statuses.get(_norm(status_text))
+            if status is None:
+                warnings.append(
+                    (
+                        f"row {number}",
+                        f"unknown status {status_text!r} (use planned, in progress, completed, "
+                        "delayed or discontinued, or map it in a mapping file)",
+                    )  # fmt: skip
+                )
+            item.status = status
+        budget = cell(cells, "budget")
+        amount, cur, understood = parse_amount(budget, text(texts, "currency") or default_currency)
+        if not understood:
+            warnings.append((f"row {number}", f"budget {_text(budget)!r} is not an amount"))
+        item.budget, item.currency = amount, (cur if amount is not None else None)
+        cited = text(texts, "standards")
+        if cited:
+            if cited not in reference_cache:
+                reference_cache[cited] = parse_references(cited, standards)
+            item.references, problems = reference_cache[cited]
+            warnings += [(f"row {number}", problem) for problem in problems]
+        items.append(item)
+    if not items:
+        raise BadInputError(f"{path}: row {columns.header_row}: no action items below the header row")
+    return items, columns, warnings
+
+
+# --- indicator tables in reports ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """A row of an indicator table in a report: the item, its indicator and the values by year."""
+
+    row: int
+    item_id: str
+    indicator: str | None
+    unit: str | None
+    values: tuple[tuple[int, Decimal, bool], ...]
+
+
+def indicator_table(rows: list[list[str]]) -> tuple[list[ObservationRow], list[tuple[str, str]]] | None:
+    """Read a table of indicator observations (item id, indicator, values by year), or None if it is not one.
+
+    >>> table = [["Item", "Indicator", "Baseline (2022)", "2025"], ["H-01", "Units", "5", "9"]]
+    >>> rows, problems = indicator_table(table)
+    >>> [(r.item_id, r.values) for r in rows]
+    [('H-01', ((2022, Decimal('5'), True), (2025, Decimal('9'), False)))]
+    """
+    numbered = [(i, cells) for i, cells in enumerate(rows, start=1)]
+    columns = map_columns(numbered[:1], require="id")
+    if columns is None:
+        return None
+    f = columns.fields
+    value_fields = [n for n in ("baseline", "latest") if n in f]
+    if not value_fields and not columns.year_columns:
+        return None
+    out: list[ObservationRow] = []
+    problems: list[tuple[str, str]] = []
+    for number, cells in numbered[1:]:
+
+        def get(name: str, cells: list[str] = cells) -> str:
+            index = f.get(name)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        ident = _item_id(get("id"))
+        if not ident:
+            continue
+        values: list[tuple[int, Decimal, bool]] = []
+        unit = get("unit") or None
+        for name in value_fields:
+            value, year, found_unit, understood = parse_value(get(name) or None)
+            year_text = get(f"{name}_year")
+            year = year or (int(year_text) if re.fullmatch(r"\d{4}", year_text) else None) or columns.years.get(name)
+            if not understood:
+                problems.append((f"row {number}", f"{name} {get(name)!r} is not a number"))
+            elif value is not None and year is None:
+                problems.append((f"row {number}", f"{name} value has no year: not recorded"))
+            elif value is not None and year is not None:
+                values.append((year, value, name == "baseline"))
+                unit = unit or found_unit
+        for index, year in columns.year_columns.items():
+            raw = cells[index] if index < len(cells) else ""
+            value, _, found_unit, understood = parse_value(raw or None)
+            if not understood:
+                problems.append((f"row {number}", f"value for {year} {raw!r} is not a number"))
+            elif value is not None:
+                values.append((year, value, False))
+                unit = unit or found_unit
+        out.append(ObservationRow(number, ident, get("indicator") or None, unit, tuple(values)))
+    return out, problems

@@ -1,0 +1,801 @@
+"""Read each kind of source file into text and structure, refusing what is unsafe or broken.
+
+Every reader returns the *extracted text* of the file (the text that provision offsets count into) with
+its blocks (paragraphs, headings, list items, table rows) and tables, or, for spreadsheets, the rows.
+The extracted text is, for a PDF, the text layer of each page joined by form feeds (``\\f``); for the
+other documents, the blocks of the file each followed by a line break; for a D.C. Code XML file, its
+headings, texts and numbered paragraphs in document order. Offsets count Unicode code points.
+
+Whatever cannot be read safely is refused with a one-line :class:`~hrgraph.errors.BadInputError` naming the
+file (and the page or line): encrypted or corrupt PDFs, PDFs without a text layer, archives that are not
+zip files or that would expand beyond :data:`MAX_UNZIPPED` bytes, XML with a DTD or entities, text in
+mixed encodings, empty files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError as XMLParseError
+from defusedxml.ElementTree import fromstring as parse_xml_safely
+
+from hrgraph.errors import BadInputError
+
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "MAX_UNZIPPED",
+    "SPREADSHEET_SUFFIXES",
+    "Block",
+    "Extracted",
+    "Provision",
+    "Sheet",
+    "decode_text",
+    "read_document",
+    "read_spreadsheet",
+]
+
+MAX_UNZIPPED = 256 * 2**20
+"""The most bytes a DOCX or XLSX file may expand to; larger archives are refused as zip bombs."""
+MAX_RATIO = 200
+"""The highest compression ratio accepted for a member larger than 1 MiB of a DOCX or XLSX archive."""
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".markdown", ".xml")
+
+DC_LIBRARY = "{https://code.dccouncil.us/schemas/dc-library}"
+XINCLUDE = "{http://www.w3.org/2001/XInclude}include"
+
+
+@dataclass
+class Block:
+    """A paragraph, heading, list item or table row, with its place in the extracted text.
+
+    ``kind`` is ``title``, ``heading``, ``item``, ``row`` or ``text``; ``level`` is the heading level
+    (1 = top) or the nesting of a list item.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str = "text"
+    level: int = 0
+    page: int | None = None
+
+
+@dataclass
+class Provision:
+    """A provision found in a document, before it becomes triples."""
+
+    eid: str
+    kind: str
+    number: str | None
+    heading: str | None
+    start: int
+    end: int
+    parent: str | None = None
+    page: int | None = None
+    text: str = ""
+
+
+@dataclass
+class Extracted:
+    """The extracted text of a document with its blocks and tables."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    title: str | None = None
+    pages: int | None = None
+    provisions: list[Provision] | None = None
+    """Set by readers of structured formats (D.C. Code XML), which need no segmentation."""
+    warnings: list[tuple[str | None, str]] = field(default_factory=list)
+    """(place, message) pairs, e.g. ("page 3", "no text layer on this page")."""
+    included: list[Path] = field(default_factory=list)
+    """Files read through ``xi:include``, which a folder ingest must not read again on their own."""
+
+
+@dataclass
+class Sheet:
+    """The rows of a spreadsheet: (one-based row number, cell values) with empty rows left out."""
+
+    rows: list[tuple[int, list[Any]]]
+    name: str | None = None
+    warnings: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+class _Text:
+    """Accumulates blocks into the extracted text, keeping each block's offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+
+    def add(self, text: str, kind: str = "text", level: int = 0) -> Block | None:
+        text = text.strip()
+        if not text:
+            return None
+        block = Block(text, self.length, self.length + len(text), kind, level)
+        self.parts += (text, "\n")
+        self.length += len(text) + 1
+        self.blocks.append(block)
+        return block
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+# --- shared checks -----------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
+    """Refuse what is not a zip archive, a corrupt one, and one that would expand too far."""
+    if not data:
+        raise BadInputError(f"{path}: empty file")
+    article = "an" if what[0] in "AEFHILMNORSX" else "a"
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        hint = " (an old binary .doc or .xls? save it as .docx or .xlsx)" if data[:4] == b"\xd0\xcf\x11\xe0" else ""
+        raise BadInputError(f"{path}: not {article} {what} file: not a zip archive{hint}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise BadInputError(f"{path}: corrupt {what} file: {err}") from err
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED:
+        raise BadInputError(
+            f"{path}: refused as a zip bomb: it would expand to {total:,} bytes (limit {MAX_UNZIPPED:,})"
+        )
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise BadInputError(
+                f"{path}: refused as a zip bomb: {member.filename} is compressed "
+                f"{member.file_size // max(member.compress_size, 1):,} to 1"
+            )
+    names = {m.filename for m in members}
+    if required not in names:
+        raise BadInputError(f"{path}: not {article} {what} file: the archive has no {required}")
+    # The parts every reader opens first are checked here, with DTDs and entities forbidden.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in ("[Content_Types].xml", required):
+            try:
+                content = archive.read(name) if name in names else b""
+            except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as err:
+                raise BadInputError(f"{path}: corrupt {what} file: {name}: {err}") from err
+            if content:
+                try:
+                    _parse_xml(Path(name), content)
+                except BadInputError as err:
+                    raise BadInputError(f"{path}: corrupt {what} file: {err}") from err
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str | None]:
+    """Decode text as UTF-8 (with or without a byte order mark), else as Windows-1252 with a warning.
+
+    A file that mixes UTF-8 with another encoding is refused, naming the first line that is not UTF-8.
+
+    >>> decode_text(Path("a.txt"), "Zürich".encode())
+    ('Zürich', None)
+    >>> decode_text(Path("a.txt"), "Zürich".encode("cp1252"))
+    ('Zürich', 'not UTF-8: read as Windows-1252')
+    """
+    if not data.strip():
+        raise BadInputError(f"{path}: empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as err:
+            raise BadInputError(f"{path}: not readable as UTF-16: {err.reason}") from err
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        bad_line = data.count(b"\n", 0, err.start) + 1
+        first_bad = err.start
+    # Valid multi-byte UTF-8 sequences next to invalid bytes: two encodings in one file.
+    valid_utf8 = re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data)
+    if valid_utf8 is not None:
+        good_line = data.count(b"\n", 0, valid_utf8.start()) + 1
+        raise BadInputError(
+            f"{path}: line {bad_line}: mixed encodings: byte 0x{data[first_bad]:02x} is not UTF-8, "
+            f"but line {good_line} is; save the whole file as UTF-8"
+        )
+    try:
+        return data.decode("cp1252"), "not UTF-8: read as Windows-1252"
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise BadInputError(
+            f"{path}: line {line}: not a text file in UTF-8 or Windows-1252 (byte 0x{data[err.start]:02x})"
+        ) from err
+
+
+def _parse_xml(path: Path, data: bytes) -> Element:
+    """Parse XML with DTDs, entities and external references forbidden."""
+    if not data.strip():
+        raise BadInputError(f"{path}: empty file")
+    try:
+        root: Element = parse_xml_safely(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as err:
+        raise BadInputError(
+            f"{path}: refused: the XML declares a DTD or entities ({type(err).__name__}); "
+            "hrgraph reads XML without them, so that no entity can expand or reach outside the file"
+        ) from err
+    except XMLParseError as err:
+        line, column = getattr(err, "position", (None, None))
+        raise BadInputError(f"{path}:{line}:{column}: not well-formed XML: {err}") from err
+    return root
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+def read_document(path: Path, data: bytes) -> Extracted:
+    """Read a PDF, DOCX, HTML, text, Markdown or D.C. Code XML file by its suffix.
+
+    >>> doc = read_document(Path("ordinance.md"), b"# Ordinance\\n\\nArticle 1 - Purpose\\n\\nText.\\n")
+    >>> doc.title, [b.text for b in doc.blocks]
+    ('Ordinance', ['Ordinance', 'Article 1 - Purpose', 'Text.'])
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return _read_pdf(path, data)
+    if suffix == ".docx":
+        return _read_docx(path, data)
+    if suffix in (".html", ".htm", ".xhtml"):
+        return _read_html(path, data)
+    if suffix == ".xml":
+        return _read_dc_xml(path, data)
+    if suffix in (".txt", ".text", ".md", ".markdown"):
+        return _read_text(path, data, markdown=suffix in (".md", ".markdown"))
+    raise BadInputError(
+        f"{path}: unsupported file type {suffix or '(none)'}: "
+        f"use one of {', '.join(DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES)}"
+    )
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
+# A line that starts a new block in a PDF: a heading or a numbered or bulleted paragraph.
+_BLOCK_START = re.compile(
+    r"^(?:(?:PART|Part|CHAPTER|Chapter|TITLE|Title|SECTION|Section|Sec\.|ARTICLE|Article|Art\.)\s+[\dIVXLC]"
+    r"|§|WHEREAS|Whereas|NOW,? THEREFORE|Now,? therefore"
+    r"|\((?:\d{1,3}|[a-z]{1,4}|[A-Z])\)\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s+[A-Z]|[a-z][.)]\s|[-*•–]\s)"
+)
+_PDF_ERRORS: tuple[type[Exception], ...] = (ValueError, KeyError, TypeError, IndexError, OSError, zlib.error)
+
+
+def _furniture_key(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _running_lines(pages: list[str]) -> set[str]:
+    """Find the lines repeated at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for text in pages:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        for key in {_furniture_key(line) for line in lines[:3] + lines[-3:] if not _BLOCK_START.match(line)}:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count >= max(2, 0.6 * len(pages))}
+
+
+def _read_pdf(path: Path, data: bytes) -> Extracted:
+    import pypdf
+    from pypdf.errors import PyPdfError
+
+    errors: tuple[type[Exception], ...] = (*_PDF_ERRORS, PyPdfError)
+    if not data.strip():
+        raise BadInputError(f"{path}: empty file")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise BadInputError(f"{path}: not a PDF file (it does not start with %PDF)")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except errors as err:
+        raise BadInputError(f"{path}: corrupt PDF: {err}") from err
+    if encrypted:
+        refused: tuple[type[Exception], ...] = (*errors, NotImplementedError)
+        try:
+            opened = bool(reader.decrypt(""))
+        except refused:
+            opened = False
+        if not opened:
+            raise BadInputError(
+                f"{path}: the PDF is encrypted with a password: ingest a decrypted copy (e.g. qpdf --decrypt)"
+            )
+    try:
+        count = len(reader.pages)
+    except errors as err:
+        raise BadInputError(f"{path}: corrupt PDF: {err}") from err
+    texts: list[str] = []
+    warnings: list[tuple[str | None, str]] = []
+    for number in range(1, count + 1):
+        try:
+            text = reader.pages[number - 1].extract_text() or ""
+        except errors as err:
+            raise BadInputError(f"{path}: page {number}: corrupt page, its text cannot be read: {err}") from err
+        text = text.replace("\f", "\n").rstrip()
+        if not text.strip():
+            warnings.append((f"page {number}", "no text layer on this page (a scanned page? run OCR)"))
+        texts.append(text)
+    if not any(t.strip() for t in texts):
+        raise BadInputError(f"{path}: no text layer: run OCR (e.g. ocrmypdf) first")
+    # Page numbers and running headers and footers are not part of the extracted text.
+    furniture = _running_lines(texts)
+    texts = [
+        "\n".join(
+            line
+            for line in text.split("\n")
+            if not (_PAGE_NUMBER.match(line.strip()) or _furniture_key(line.strip()) in furniture)
+        )
+        for text in texts
+    ]
+    full = "\f".join(texts)
+    blocks: list[Block] = []
+    current: Block | None = None
+    offset = 0
+    for number, text in enumerate(texts, start=1):
+        position = offset
+        for line in text.split("\n"):
+            stripped = line.strip()
+            start = position + len(line) - len(line.lstrip())
+            position += len(line) + 1
+            if not stripped:
+                current = None
+            elif current is not None and not _BLOCK_START.match(stripped):
+                current.end = start + len(stripped)
+            else:
+                current = Block(stripped, start, start + len(stripped), "text", 0, number)
+                blocks.append(current)
+        offset += len(text) + 1
+    for block in blocks:
+        block.text = full[block.start : block.end]
+    title = None
+    if blocks and not _BLOCK_START.match(blocks[0].text):
+        lines = [line.strip() for line in blocks[0].text.split("\n")]
+        heading = list(itertools.takewhile(lambda line: len(line) <= 80 and not line.endswith("."), lines[:3]))
+        if heading:
+            title = " ".join(heading)
+            if len(heading) == len(lines):
+                blocks[0].kind = "title"
+    return Extracted(full, blocks, title=title, pages=count, warnings=warnings)
+
+
+def _read_docx(path: Path, data: bytes) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    _check_zip(path, data, "DOCX", "word/document.xml")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, SyntaxError) as err:
+        raise BadInputError(f"{path}: corrupt DOCX file: {err}") from err
+    out = _Text()
+    tables: list[list[list[str]]] = []
+    title = None
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            style = style or ""
+            numbered = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+            kind, level = "text", 0
+            if style == "Title":
+                kind = "title"
+            elif style.startswith("Heading"):
+                digits = re.sub(r"\D", "", style)
+                kind, level = "heading", int(digits) if digits else 1
+            elif style.startswith("List") or numbered:
+                digits = re.sub(r"\D", "", style)
+                kind, level = "item", int(digits) if digits else 1
+            block = out.add(paragraph.text, kind, level)
+            if block is not None and kind == "title" and title is None:
+                title = block.text
+        elif child.tag == qn("w:tbl"):
+            table = DocxTable(child, document)
+            rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+            tables.append(rows)
+            for row in rows:
+                out.add("\t".join(row), "row")
+    return Extracted(out.value(), out.blocks, tables, title=title)
+
+
+class _HTMLReader(HTMLParser):
+    """Collects the blocks and tables of an HTML page; skips scripts, styles and navigation."""
+
+    BLOCKS = frozenset(
+        "p div section article header footer main aside blockquote pre li dt dd h1 h2 h3 h4 h5 h6 "
+        "caption figcaption address title hr ul ol dl table".split()
+    )
+    SKIP = frozenset(("script", "style", "noscript", "template", "nav", "svg", "footer"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out = _Text()
+        self.buffer: list[str] = []
+        self.kind, self.level = "text", 0
+        self.skipping = 0
+        self.list_depth = 0
+        self.tables: list[list[list[str]]] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.title: str | None = None
+        self.table_closed = True
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if text:
+            if self.kind == "doc-title":
+                self.title = self.title or text
+            else:
+                self.out.add(text, self.kind, self.level)
+        self.kind, self.level = "text", 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+            return
+        if self.skipping:
+            return
+        if tag == "br":
+            (self.cell if self.cell is not None else self.buffer).append(" ")
+        elif tag == "tr":
+            self._flush()
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag in self.BLOCKS and self.cell is None:
+            self._flush()
+            if tag in ("ul", "ol"):
+                self.list_depth += 1
+            elif tag == "title":
+                self.kind = "doc-title"
+            elif tag == "h1":
+                self.kind, self.level = "heading", 1
+            elif re.fullmatch(r"h[2-6]", tag):
+                self.kind, self.level = "heading", int(tag[1])
+            elif tag == "li":
+                self.kind, self.level = "item", max(self.list_depth, 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(self.skipping - 1, 0)
+            return
+        if self.skipping:
+            return
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if any(self.row):
+                if self.table_closed:
+                    self.tables.append([])
+                    self.table_closed = False
+                self.tables[-1].append(self.row)
+                self.out.add("\t".join(self.row), "row")
+            self.row = None
+        elif tag == "table":
+            self.table_closed = True
+        elif tag in self.BLOCKS and self.cell is None:
+            self._flush()
+            if tag in ("ul", "ol"):
+                self.list_depth = max(self.list_depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        (self.cell if self.cell is not None else self.buffer).append(data)
+
+
+def _read_html(path: Path, data: bytes) -> Extracted:
+    declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:2048], re.IGNORECASE)
+    text, note = None, None
+    if declared is not None:
+        try:
+            text = data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text, note = decode_text(path, data)
+    reader = _HTMLReader()
+    reader.feed(text)
+    reader.close()
+    reader._flush()
+    if not reader.out.blocks:
+        raise BadInputError(f"{path}: empty file: the page has no text")
+    title = reader.title
+    first = reader.out.blocks[0]
+    if first.kind == "heading" and first.level == 1:
+        first.kind = "title"
+        title = first.text
+    warnings: list[tuple[str | None, str]] = [(None, note)] if note else []
+    return Extracted(reader.out.value(), reader.out.blocks, reader.tables, title=title, warnings=warnings)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
+_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$|^\s*\|?\s*:?-{2,}")
+
+
+def _read_text(path: Path, data: bytes, *, markdown: bool) -> Extracted:
+    text, note = decode_text(path, data)
+    out = _Text()
+    tables: list[list[list[str]]] = []
+    paragraph: list[str] = []
+    in_table = False
+
+    def flush() -> None:
+        if paragraph:
+            out.add("\n".join(paragraph))
+            paragraph.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            in_table = False
+            continue
+        heading = _MD_HEADING.match(stripped) if markdown else None
+        if heading:
+            flush()
+            level = len(heading.group(1))
+            out.add(heading.group(2), "title" if level == 1 and not out.blocks else "heading", level)
+            continue
+        if markdown and stripped.startswith("|"):
+            flush()
+            if _MD_RULE.match(stripped):
+                continue
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not in_table:
+                tables.append([])
+                in_table = True
+            tables[-1].append(cells)
+            out.add("\t".join(cells), "row")
+            continue
+        if markdown and _MD_RULE.match(stripped) and not stripped.startswith("|"):
+            flush()
+            continue
+        item = _MD_ITEM.match(line) if markdown else None
+        if item and stripped[0] in "-*+•":
+            flush()
+            out.add(stripped[1:].strip() if stripped[0] in "*+•" else stripped, "item", len(item.group(1)) // 2 + 1)
+            continue
+        if _BLOCK_START.match(stripped):
+            flush()
+        paragraph.append(stripped)
+    flush()
+    if not out.blocks:
+        raise BadInputError(f"{path}: empty file")
+    title = next((b.text for b in out.blocks if b.kind == "title"), None)
+    if title is None and not markdown:
+        first = out.blocks[0]
+        if len(first.text) <= 150 and first.text.count("\n") < 3 and not _BLOCK_START.match(first.text):
+            first.kind, title = "title", " ".join(first.text.split())
+    warnings: list[tuple[str | None, str]] = [(None, note)] if note else []
+    return Extracted(out.value(), out.blocks, tables, title=title, warnings=warnings)
+
+
+# --- the D.C. Code (dc-library XML) ------------------------------------------------------------------
+
+_CONTAINER_PREFIX = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "chapter": "chp",
+    "subchapter": "subchap",
+    "unit": "unit",
+    "part": "part",
+    "subpart": "subpart",
+    "division": "dvs",
+    "article": "art",
+}
+
+
+def _eid_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
+
+
+class _DCReader:
+    """Walks D.C. Code containers, sections and paragraphs, resolving ``xi:include`` inside the folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.folder = path.parent.resolve()
+        self.out = _Text()
+        self.provisions: list[Provision] = []
+        self.included: list[Path] = []
+        self.used: set[str] = set()
+
+    def child_text(self, element: Element, name: str) -> str:
+        found = element.find(DC_LIBRARY + name)
+        return "" if found is None else " ".join("".join(found.itertext()).split())
+
+    def open(self, eid: str, kind: str, number: str | None, heading: str | None, parent: str | None) -> Provision:
+        unique, n = eid, 1
+        while unique in self.used:
+            n += 1
+            unique = f"{eid}-{n}"
+        self.used.add(unique)
+        provision = Provision(unique, kind, number, heading or None, self.out.length, self.out.length, parent)
+        self.provisions.append(provision)
+        return provision
+
+    def close(self, provision: Provision) -> None:
+        provision.end = max(self.out.length - 1, provision.start)
+
+    def include(self, element: Element, parent: str | None, container_eid: str) -> None:
+        href = element.get("href") or ""
+        target = (self.folder / href).resolve()
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href) or not target.is_relative_to(self.folder):
+            raise BadInputError(f"{self.path}: xi:include of {href!r} is outside the folder of the file: refused")
+        if not target.is_file():
+            raise BadInputError(f"{self.path}: xi:include of {href!r}: no such file")
+        self.included.append(target)
+        root = _parse_xml(target, target.read_bytes())
+        self.element(root, parent, container_eid)
+
+    def element(self, element: Element, parent: str | None, container_eid: str) -> None:
+        if element.tag == DC_LIBRARY + "container":
+            self.container(element, parent, container_eid)
+        elif element.tag == DC_LIBRARY + "section":
+            self.section(element, parent)
+        elif element.tag == XINCLUDE:
+            self.include(element, parent, container_eid)
+
+    def container(self, element: Element, parent: str | None, container_eid: str) -> None:
+        prefix = self.child_text(element, "prefix")
+        number = self.child_text(element, "num")
+        heading = self.child_text(element, "heading")
+        name = _CONTAINER_PREFIX.get(prefix.lower(), _eid_part(prefix.lower()) or "hcontainer")
+        eid = f"{name}_{_eid_part(number)}"
+        eid = f"{container_eid}__{eid}" if container_eid else eid
+        provision = self.open(eid, prefix.lower() or "container", number or None, heading, parent)
+        self.out.add(f"{prefix} {number}. {heading}".strip(), "heading")
+        for child in element:
+            self.element(child, provision.eid, provision.eid)
+        self.close(provision)
+
+    def section(self, element: Element, parent: str | None) -> None:
+        number = self.child_text(element, "num")
+        heading = self.child_text(element, "heading")
+        provision = self.open(f"sec_{_eid_part(number)}", "section", number, heading, parent)
+        self.out.add(f"§ {number}. {heading}".strip(), "heading")
+        self.body(element, provision.eid)
+        self.close(provision)
+
+    def body(self, element: Element, eid: str) -> None:
+        for child in element:
+            if child.tag == DC_LIBRARY + "text":
+                self.out.add(" ".join("".join(child.itertext()).split()))
+            elif child.tag == DC_LIBRARY + "para":
+                self.para(child, eid)
+            elif child.tag in (DC_LIBRARY + "section", DC_LIBRARY + "container", XINCLUDE):
+                self.element(child, eid, eid)
+
+    def para(self, element: Element, parent: str) -> None:
+        marker = self.child_text(element, "num")
+        number = marker.strip("()[]. ") or None
+        heading = self.child_text(element, "heading").rstrip(" —–-").strip() or None
+        provision = self.open(f"{parent}__para_{_eid_part(number or 'x')}", "paragraph", number, heading, parent)
+        first = element.find(DC_LIBRARY + "text")
+        lead = " ".join(p for p in (marker, self.child_text(element, "heading")) if p)
+        if first is not None and list(element).index(first) <= 2:
+            lead = f"{lead} {' '.join(''.join(first.itertext()).split())}".strip()
+        self.out.add(lead)
+        for child in element:
+            if child is first and lead:
+                continue
+            if child.tag == DC_LIBRARY + "text":
+                self.out.add(" ".join("".join(child.itertext()).split()))
+            elif child.tag == DC_LIBRARY + "para":
+                self.para(child, provision.eid)
+        self.close(provision)
+
+
+def _read_dc_xml(path: Path, data: bytes) -> Extracted:
+    root = _parse_xml(path, data)
+    if root.tag not in (DC_LIBRARY + "section", DC_LIBRARY + "container"):
+        namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else "(none)"
+        raise BadInputError(
+            f"{path}: unknown XML vocabulary: root element {root.tag.split('}')[-1]!r} in namespace "
+            f"{namespace}; hrgraph reads D.C. Code (dc-library) XML"
+        )
+    reader = _DCReader(path)
+    reader.element(root, None, "")
+    if not reader.provisions:
+        raise BadInputError(f"{path}: empty file: no sections")
+    chain, node = [], root
+    while node.tag == DC_LIBRARY + "container":
+        chain.append(node)
+        inner = [c for c in node if c.tag == DC_LIBRARY + "container"]
+        if len(inner) != 1 or any(c.tag in (DC_LIBRARY + "section", XINCLUDE) for c in node):
+            break
+        node = inner[0]
+    if chain:
+        names = ", ".join(f"{reader.child_text(c, 'prefix')} {reader.child_text(c, 'num')}" for c in chain)
+        title = f"{names} — {reader.child_text(chain[-1], 'heading')}"
+    else:
+        title = reader.out.blocks[0].text
+    return Extracted(
+        reader.out.value(), reader.out.blocks, title=title, provisions=reader.provisions, included=reader.included
+    )
+
+
+# --- spreadsheets ------------------------------------------------------------------------------------
+
+
+def read_spreadsheet(path: Path, data: bytes, *, sheet: str | None = None) -> list[Sheet]:
+    """Read the rows of a CSV, TSV or XLSX file (every sheet of a workbook, or the one named).
+
+    >>> [s.rows for s in read_spreadsheet(Path("plan.csv"), b"ID;Action\\nH-1;Open a shelter\\n")]
+    [[(1, ['ID', 'Action']), (2, ['H-1', 'Open a shelter'])]]
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        text, note = decode_text(path, data)
+        first = text.split("\n", 1)[0]
+        delimiter = "\t" if suffix == ".tsv" else max(",;\t", key=first.count)
+        rows: list[tuple[int, list[Any]]] = []
+        try:
+            for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+                if any(cell.strip() for cell in row):
+                    rows.append((number, row))
+        except csv.Error as err:
+            raise BadInputError(f"{path}: malformed CSV: {err}") from err
+        if not rows:
+            raise BadInputError(f"{path}: empty file")
+        return [Sheet(rows, None, [(None, note)] if note else [])]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data, sheet)
+    raise BadInputError(f"{path}: not a spreadsheet: use CSV, TSV or XLSX")
+
+
+def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
+    import openpyxl
+
+    _check_zip(path, data, "XLSX", "xl/workbook.xml")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError) as err:
+        raise BadInputError(f"{path}: corrupt XLSX file: {err}") from err
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise BadInputError(f"{path}: no sheet named {sheet!r}: the sheets are {', '.join(names)}")
+        sheets = []
+        for name in [sheet] if sheet is not None else names:
+            rows: list[tuple[int, list[Any]]] = []
+            try:
+                for number, values in enumerate(workbook[name].iter_rows(values_only=True), start=1):
+                    if any(v is not None and str(v).strip() for v in values):
+                        rows.append((number, [_cell(v) for v in values]))
+            except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError) as err:
+                raise BadInputError(f"{path}: sheet {name!r}: corrupt XLSX file: {err}") from err
+            sheets.append(Sheet(rows, name))
+    finally:
+        workbook.close()
+    if not any(s.rows for s in sheets):
+        raise BadInputError(f"{path}: empty file: no cell has a value")
+    return sheets
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

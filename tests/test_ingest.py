@@ -1,0 +1,463 @@
+"""Ingest real files of every format into a city's graph: the example corpora, re-ingests and revisions."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from hrgraph.ingest import IngestResult, ingest, load_profile
+from hrgraph.ingest.read import read_document
+from hrgraph.namespace import HRG, ID, SDG
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, graph_iri
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "corpora" / "examples"
+CITY = EXAMPLES / "example-city"
+DC = EXAMPLES / "dc-human-rights-act"
+DATA = ROOT / "tests" / "data" / "ingest"
+B = "https://w3id.org/hrgraph/city/example-city/"
+PLAN = f"{B}doc/action-plan-2024-2027"
+PREFIXES = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX sssom: <https://w3id.org/sssom/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+
+
+def rows(store: Store, body: str, city: str = "Example City") -> list[dict[str, str | None]]:
+    """Run a SELECT over the graph of a city; ``body`` is the query after the prefixes, with GRAPH ?g."""
+    return store.select(PREFIXES + body, {"g": URIRef(graph_iri(f"city/{city}"))}).records()
+
+
+def count(store: Store, pattern: str, city: str = "Example City") -> int:
+    found = rows(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }}", city)
+    return int(found[0]["n"] or 0)
+
+
+@pytest.fixture(scope="module")
+def example() -> Iterator[IngestResult]:
+    with EmbeddedStore() as store:
+        yield ingest(CITY / "city.yaml", store=store)
+
+
+@pytest.fixture(scope="module")
+def dc() -> Iterator[IngestResult]:
+    with EmbeddedStore() as store:
+        yield ingest(DC, store=store)
+
+
+# --- the example city: every document of its profile -------------------------------------------------
+
+
+def test_the_example_city_in_one_go(example: IngestResult) -> None:
+    assert example.city == "Example City"
+    assert example.city_iri == B
+    assert example.graph == "https://w3id.org/hrgraph/graph/city/example-city"
+    summary = {d.path.name: (d.kind, d.provisions, d.items, d.stated_links, d.observations) for d in example.documents}
+    assert summary == {
+        "action-plan.xlsx": ("action-plan", 0, 44, 152, 82),
+        "proclamation.html": ("proclamation", 17, 0, 0, 0),
+        "human-rights-council-resolution.md": ("resolution", 21, 0, 0, 0),
+        "equal-treatment-ordinance.pdf": ("ordinance", 37, 0, 0, 0),
+        "annual-report-2025.docx": ("report", 15, 0, 0, 17),
+    }
+    assert example.triples == sum(example.store.graphs().values())
+    # Only what the plan deliberately cites outside the corpus, or below the corpus's paragraphs.
+    assert sorted({w.message.split(":")[0] for w in example.warnings}) == [
+        "CEDAW article 5(a)",
+        "ICCPR article 25(a)",
+        "ICERD article 5(e)",
+        "ICERD article 5(f)",
+        "ICESCR article 7(a)",
+        "unknown reference 'Aarhus Convention art. 8'",
+        "unknown reference 'Istanbul Convention art. 23'",
+    ]
+    assert all(w.file.endswith("action-plan.xlsx") and w.place and w.place.startswith("row ") for w in example.warnings)
+
+
+def test_the_city_and_its_bodies(example: IngestResult) -> None:
+    store = example.store
+    (city,) = rows(store, "SELECT ?label ?base ?country WHERE { GRAPH ?g { ?c a hrg:LocalGovernment ; "
+                          "skos:prefLabel ?label ; hrg:baseIRI ?base ; hrg:country ?country } }")  # fmt: skip
+    assert city == {"label": "Example City", "base": B, "country": str(ID["state/slovenia"])}
+    bodies = rows(store, "SELECT ?b ?kind WHERE { GRAPH ?g { ?b a ?kind ; skos:prefLabel ?l . "
+                         "FILTER(STRSTARTS(STR(?b), CONCAT(STR(?c), 'org/'))) ?c a hrg:LocalGovernment } }")  # fmt: skip
+    kinds = {r["b"].rsplit("/", 1)[1]: r["kind"].rsplit("#", 1)[1] for r in bodies if r["b"] and r["kind"]}
+    assert len(kinds) == 15
+    assert kinds["human-rights-office"] == "HumanRightsOffice"
+    assert kinds["human-rights-council"] == "ParticipatoryBody"
+    assert kinds["ombudsperson"] == "ComplaintsMechanism"
+    assert (
+        count(store, f"<{B}org/human-rights-council> hrg:includesCivilSociety true ; org:subOrganizationOf <{B}>") == 1
+    )
+    assert count(store, f"<{B}> org:hasUnit ?u") == 12
+
+
+def test_every_field_of_an_action_item(example: IngestResult) -> None:
+    store = example.store
+    item = f"<{PLAN}/item_HO-01>"
+    (found,) = rows(
+        store,
+        f"""SELECT * WHERE {{ GRAPH ?g {{ {item} a hrg:ActionItem ; eli:is_part_of <{PLAN}> ; hrg:number ?number ;
+          hrg:eId ?eid ; hrg:order ?order ; hrg:actionText ?action ; hrg:responsibleBody ?body ;
+          hrg:targetStatement ?target ; hrg:startDate ?start ; hrg:deadline ?deadline ; hrg:timetableText ?tt ;
+          hrg:timetable [ a time:ProperInterval ; time:hasBeginning [ time:inXSDDate ?begin ] ;
+                          time:hasEnd [ time:inXSDDate ?end ] ] ;
+          hrg:indicator ?indicator ; hrg:status ?status ; hrg:budgetAmount ?budget ; hrg:currency ?currency ;
+          dcterms:subject ?area ; hrg:startOffset ?from ; hrg:endOffset ?to .
+          ?indicator skos:prefLabel ?label ; hrg:unit ?unit ; hrg:baseline ?baseline .
+          ?baseline hrg:year ?baseline_year ; hrg:value ?baseline_value }} }}""",
+    )
+    del found["g"]
+    assert found == {
+        "number": "HO-01",
+        "eid": "item_HO-01",
+        "order": "1",
+        "action": "Build and let 240 new non-profit rental flats for low- and middle-income households through "
+        "the Municipal Housing Fund, reserving 15% of them for young people leaving care and for persons with "
+        "disabilities.",
+        "body": f"{B}org/housing",
+        "target": "240 non-profit rental flats let by the end of 2027",
+        "start": "2024-01-01",
+        "deadline": "2027-12-31",
+        "tt": "2024–2027",
+        "begin": "2024-01-01",
+        "end": "2027-12-31",
+        "indicator": f"{B}indicator/HO-01-1",
+        "status": str(HRG.InProgress),
+        "budget": "38500000",
+        "currency": "EUR",
+        "area": "Housing",
+        "from": found["from"],
+        "to": found["to"],
+        "label": "Non-profit rental flats completed and let (cumulative)",
+        "unit": "flats",
+        "baseline": f"{B}indicator/HO-01-1/obs/2023",
+        "baseline_year": "2023",
+        "baseline_value": "0",
+    }
+    values = rows(store, f"SELECT ?year ?value WHERE {{ GRAPH ?g {{ <{B}indicator/HO-01-1> hrg:observation ?o . "
+                         "?o hrg:year ?year ; hrg:value ?value } } ORDER BY ?year")  # fmt: skip
+    assert [(r["year"], Decimal(r["value"] or "")) for r in values] == [
+        ("2023", Decimal(0)), ("2024", Decimal(85)), ("2025", Decimal(162)),
+    ]  # fmt: skip
+    links = rows(store, f"SELECT ?object ?predicate ?level ?evidence WHERE {{ GRAPH ?g {{ ?l a hrg:StatedLink ; "
+                        f"hrg:linkSubject {item} ; hrg:linkObject ?object ; hrg:linkPredicate ?predicate ; "
+                        "hrg:level ?level ; hrg:evidenceText ?evidence } } ORDER BY ?object")  # fmt: skip
+    assert links == [
+        {"object": str(SDG["11.1"]), "predicate": str(HRG.contributesTo), "level": "sdg-target", "evidence": "SDG 11.1"},
+        {"object": str(ID["european-city-charter/art_16"]), "predicate": str(HRG.realises), "level": "article",
+         "evidence": "ECSHRC art. 16"},
+        {"object": str(ID["icescr/art_11__para_1"]), "predicate": str(HRG.realises), "level": "paragraph",
+         "evidence": "ICESCR 11(1)"},
+    ]  # fmt: skip
+    assert count(store, f"{item} hrg:realises <{ID['icescr/art_11__para_1']}> ; hrg:contributesTo <{SDG['11.1']}>") == 1
+
+
+def test_the_plan_yields_all_its_items_with_every_field(example: IngestResult) -> None:
+    store = example.store
+    with (CITY / "sources" / "action-plan.csv").open(encoding="utf-8") as handle:
+        source = list(csv.DictReader(handle))
+    assert len(source) == 44
+    found = {
+        r["number"]: r
+        for r in rows(
+            store,
+            f"""SELECT ?number ?action ?body ?deadline ?status ?budget ?indicator ?links WHERE {{ GRAPH ?g {{
+              ?i a hrg:ActionItem ; eli:is_part_of <{PLAN}> ; hrg:number ?number ; hrg:actionText ?action ;
+                 hrg:status ?status .
+              OPTIONAL {{ ?i hrg:responsibleBody ?body }} OPTIONAL {{ ?i hrg:deadline ?deadline }}
+              OPTIONAL {{ ?i hrg:budgetAmount ?budget }} OPTIONAL {{ ?i hrg:indicator ?indicator }}
+              {{ SELECT ?i (COUNT(?l) AS ?links) WHERE {{ ?l hrg:linkSubject ?i }} GROUP BY ?i }} }} }}""",
+        )
+    }
+    assert set(found) == {r["ID"] for r in source}
+    for row in source:
+        item = found[row["ID"]]
+        assert item["action"] == row["Action"]
+        assert item["status"] == str(HRG[row["Status"].title().replace(" ", "")])
+        assert (item["body"] is None) == (not row["Responsible body"]), row["ID"]
+        assert (item["deadline"] is None) == (row["Timetable"] in ("", "TBD")), row["ID"]
+        assert (item["indicator"] is None) == (not row["Indicator"]), row["ID"]
+        assert (item["budget"] is None) == row["Budget (EUR)"].startswith("within"), row["ID"]
+        assert int(item["links"] or 0) >= 2, row["ID"]
+    incomplete = sorted(str(n) for n, i in found.items() if None in (i["body"], i["deadline"], i["indicator"]))
+    assert incomplete == ["ED-03", "EN-04", "HE-03", "PS-03", "WO-03"]
+
+
+def test_csv_and_xlsx_of_the_same_plan_agree(example: IngestResult) -> None:
+    with EmbeddedStore() as store:
+        result = ingest(CITY / "sources" / "action-plan.csv", city="Example City", store=store)
+        (document,) = result.documents
+        assert (document.kind, document.items, document.stated_links, document.observations) == (
+            "action-plan", 44, 152, 82,
+        )  # fmt: skip
+        assert document.columns["Standards cited"] == "standards"
+        assert document.unused_columns == ("Partners",)
+        # Without the profile, bodies get IRIs from their names: compare them by label.
+        query = """SELECT ?n ?p ?v WHERE { GRAPH ?g { ?i a hrg:ActionItem ; hrg:number ?n ; ?p ?o .
+                   OPTIONAL { ?o skos:prefLabel ?label FILTER(?p = hrg:responsibleBody) }
+                   BIND(COALESCE(?label, ?o) AS ?v)
+                   FILTER(?p NOT IN (eli:is_part_of, hrg:startOffset, hrg:endOffset, hrg:timetable)) } }"""
+        from_csv = {tuple(r.values()) for r in rows(store, query)}
+    from_xlsx = {tuple(r.values()) for r in rows(example.store, query)}
+    assert from_csv == from_xlsx
+
+
+def test_the_report_adds_observations_of_2025(example: IngestResult) -> None:
+    store = example.store
+    report = f"{B}doc/annual-report-2025"
+    observations = rows(store, f"SELECT ?o ?value WHERE {{ GRAPH ?g {{ ?o prov:wasDerivedFrom <{report}> ; "
+                               "hrg:year '2025'^^<http://www.w3.org/2001/XMLSchema#gYear> ; hrg:value ?value } }")  # fmt: skip
+    assert len(observations) == 17
+    assert {"o": f"{B}indicator/EN-03-1/obs/2025", "value": "355"} in observations
+    # Values of 2023 and 2024 are the plan's own: the report does not record them twice.
+    assert count(store, f"?o prov:wasDerivedFrom <{report}> ; hrg:year ?y FILTER(STR(?y) != '2025')") == 0
+    sections = rows(store, f"SELECT ?eid ?heading WHERE {{ GRAPH ?g {{ ?p eli:is_part_of+ <{report}> ; "
+                           "hrg:eId ?eid ; hrg:heading ?heading } } ORDER BY ?eid")  # fmt: skip
+    assert {r["eid"]: r["heading"] for r in sections}["sec_2.1"] == "Housing"
+
+
+def test_the_proclamation_and_its_commitments(example: IngestResult) -> None:
+    store = example.store
+    doc = f"{B}doc/human-rights-city-proclamation"
+    provisions = rows(store, f"SELECT ?eid ?parent WHERE {{ GRAPH ?g {{ ?p eli:is_part_of ?parent ; hrg:eId ?eid ; "
+                             f"eli:is_part_of+ <{doc}> }} }} ORDER BY ?eid")  # fmt: skip
+    eids = [r["eid"] for r in provisions]
+    assert eids.count("preamble") == 1
+    assert [e for e in eids if e and e.startswith("recital_")] == [f"recital_{n}" for n in range(1, 7)]
+    assert [e for e in eids if e and e.startswith("formula_1__para_")] == [f"formula_1__para_{n}" for n in range(1, 9)]
+    committed = rows(store, f"SELECT ?i WHERE {{ GRAPH ?g {{ ?c a hrg:Commitment ; hrg:expressedIn <{doc}> ; "
+                            f"hrg:committedBy <{B}> ; hrg:committedTo ?i . <{B}> hrg:commitsTo ?i }} }}")  # fmt: skip
+    slugs = sorted(str(r["i"]).rsplit("/", 1)[1] for r in committed)
+    assert slugs == sorted(
+        ["udhr", "iccpr", "icescr", "icerd", "cedaw", "crc", "crpd", "european-city-charter",
+         "gwangju-principles", "agenda2030"]
+    )  # fmt: skip
+
+
+def test_pdf_provisions_have_pages_and_offsets(example: IngestResult) -> None:
+    store = example.store
+    doc = f"{B}doc/equal-treatment-ordinance"
+    found = rows(store, f"SELECT ?eid ?page ?from ?to ?text ?heading WHERE {{ GRAPH ?g {{ ?p eli:is_part_of+ <{doc}> ; "
+                        "hrg:eId ?eid ; hrg:page ?page ; hrg:startOffset ?from ; hrg:endOffset ?to ; hrg:text ?text "
+                        "OPTIONAL { ?p hrg:heading ?heading } } }")  # fmt: skip
+    by_eid = {r["eid"]: r for r in found}
+    assert sorted(e for e in by_eid if e and e.startswith("art_") and "__" not in e) == sorted(
+        f"art_{n}" for n in range(1, 14)
+    )
+    assert [by_eid[f"part_{n}"]["heading"] for n in ("I", "II", "III", "IV")] == [
+        "GENERAL PROVISIONS", "OBLIGATIONS OF THE CITY", "REMEDIES", "FINAL PROVISIONS",
+    ]  # fmt: skip
+    assert (by_eid["art_1"]["page"], by_eid["art_13"]["page"]) == ("1", "3")
+    text = read_document(
+        CITY / "equal-treatment-ordinance.pdf", (CITY / "equal-treatment-ordinance.pdf").read_bytes()
+    ).text
+    for row in found:
+        assert text[int(row["from"] or 0) : int(row["to"] or 0)] == row["text"]
+    assert "Page 2" not in (by_eid["part_II"]["text"] or "")  # running footers are not text
+
+
+def test_markdown_resolution(example: IngestResult) -> None:
+    found = rows(example.store, f"SELECT ?eid ?heading WHERE {{ GRAPH ?g {{ ?p eli:is_part_of "
+                                f"<{B}doc/human-rights-council-resolution> ; hrg:eId ?eid OPTIONAL {{ ?p hrg:heading ?heading }} }} }}")  # fmt: skip
+    headings = {r["eid"]: r["heading"] for r in found}
+    assert headings["art_2"] == "Tasks"
+    assert headings["art_7"] == "Entry into force"
+    assert count(example.store, f"<{B}doc/human-rights-council-resolution/art_3__para_4> eli:is_part_of "
+                                f"<{B}doc/human-rights-council-resolution/art_3>") == 1  # fmt: skip
+
+
+def test_plain_text_bylaw() -> None:
+    result = ingest(DATA / "playground-bylaw.txt", city="Lakeside", kind="ordinance")
+    (document,) = result.documents
+    assert (document.kind, document.title) == ("ordinance", "BYLAW ON PUBLIC PLAYGROUNDS AND PLAY STREETS")
+    found = rows(result.store, "SELECT ?eid ?heading ?number WHERE { GRAPH ?g { ?p hrg:eId ?eid ; hrg:number ?number "
+                               "OPTIONAL { ?p hrg:heading ?heading } } } ORDER BY ?eid", "Lakeside")  # fmt: skip
+    assert [(r["eid"], r["heading"]) for r in found] == [
+        ("chp_1", "GENERAL PROVISIONS"),
+        ("chp_2", "PLAY SPACES"),
+        ("sec_1", "Purpose."),
+        ("sec_2", "Definitions."),
+        ("sec_2__para_a", None),
+        ("sec_2__para_b", None),
+        ("sec_3", "Accessibility."),
+        ("sec_3__para_1", None),
+        ("sec_3__para_2", None),
+        ("sec_4", "Play streets"),
+        ("sec_4__para_1", None),
+        ("sec_4__para_2", None),
+        ("sec_4__para_2__item_1", None),
+        ("sec_4__para_2__item_2", None),
+        ("sec_4__para_3", None),
+    ]
+    assert result.warnings == ()
+
+
+def test_windows_1252_text_is_read_with_a_warning() -> None:
+    result = ingest(DATA / "reglement-cp1252.txt", city="Lakeside", kind="ordinance")
+    assert [str(w) for w in result.warnings] == [f"{DATA / 'reglement-cp1252.txt'}: not UTF-8: read as Windows-1252"]
+    (found,) = rows(result.store, "SELECT ?text WHERE { GRAPH ?g { ?p hrg:eId 'art_1' ; hrg:text ?text } }", "Lakeside")
+    assert "Le présent règlement garantit à chaque enfant le droit de jouer – € 0 de frais." in (found["text"] or "")
+
+
+def test_a_mapping_file_for_another_layout() -> None:
+    result = ingest(DATA / "plan-de.csv", city="Lakeside", mapping=DATA / "plan-de-mapping.yaml")
+    (document,) = result.documents
+    assert document.items == 3
+    assert document.columns == {
+        "Nr.": "id", "Maßnahme": "action", "Zuständigkeit": "responsible", "Zeitraum": "timetable",
+        "Stand": "status", "Kosten": "budget", "Bezug": "standards",
+    }  # fmt: skip
+    found = rows(result.store, "SELECT ?n ?start ?deadline ?status ?budget ?currency WHERE { GRAPH ?g { ?i hrg:number ?n ; "
+                               "hrg:deadline ?deadline ; hrg:status ?status ; hrg:budgetAmount ?budget ; hrg:currency ?currency "
+                               "OPTIONAL { ?i hrg:startDate ?start } } } ORDER BY ?n", "Lakeside")  # fmt: skip
+    assert [(r["n"], r["start"], r["deadline"], r["status"], r["budget"], r["currency"]) for r in found] == [
+        ("M-1", "2025-03-01", "2026-12-31", str(HRG.InProgress), "120000", "EUR"),
+        ("M-2", "2026-01-01", "2026-12-31", str(HRG.Planned), "1200000", "EUR"),
+        ("M-3", "2025-04-01", "2025-06-30", str(HRG.Completed), "15000", "EUR"),
+    ]
+    assert result.stated_links == 4
+    assert result.warnings == ()
+
+
+# --- the D.C. Human Rights Act ---------------------------------------------------------------------------
+
+
+def test_the_dc_act_yields_its_68_sections_with_their_headings(dc: IngestResult) -> None:
+    assert dc.city == "District of Columbia"
+    (document,) = dc.documents
+    assert document.title == "District of Columbia Human Rights Act (D.C. Code, title 2, chapter 14)"
+    found = rows(dc.store, "SELECT ?number ?heading WHERE { GRAPH ?g { ?s hrg:eId ?eid ; hrg:number ?number ; "
+                           "hrg:heading ?heading FILTER(STRSTARTS(?eid, 'sec_') && !CONTAINS(?eid, '__')) } }",
+                 "District of Columbia")  # fmt: skip
+    with (DC / "sections_index.csv").open(encoding="utf-8") as handle:
+        index = {r["section"]: r["heading"] for r in csv.DictReader(handle)}
+    assert len(found) == 68
+    assert {r["number"]: r["heading"] for r in found} == index
+    assert dc.warnings == ()
+
+
+def test_dc_paragraphs_nest_under_their_section(dc: IngestResult) -> None:
+    base = "https://w3id.org/hrgraph/city/district-of-columbia/doc/human-rights-act/"
+    found = rows(dc.store, f"SELECT ?parent ?heading ?text WHERE {{ GRAPH ?g {{ <{base}sec_2-1402.21__para_b> "
+                           "eli:is_part_of ?parent ; hrg:heading ?heading ; hrg:text ?text } }", "District of Columbia")  # fmt: skip
+    assert found == [{
+        "parent": f"{base}sec_2-1402.21",
+        "heading": "Subterfuge.",
+        "text": found[0]["text"],
+    }]  # fmt: skip
+    assert (found[0]["text"] or "").startswith("(b) Subterfuge. — It shall further be an unlawful discriminatory")
+    assert count(dc.store, f"<{base}sec_2-1402.21__para_c__para_2__para_A> eli:is_part_of <{base}sec_2-1402.21__para_c__para_2>",
+                 "District of Columbia") == 1  # fmt: skip
+    assert count(dc.store, f"<{base}sec_2-1402.21> eli:is_part_of ?part . ?part hrg:heading ?h "
+                           "FILTER(STR(?h) = 'Housing and Commercial Space.')",
+                 "District of Columbia") == 1  # fmt: skip
+
+
+def test_the_dc_copy_is_the_shared_data(shared: Path) -> None:
+    source = shared / "dc-code-human-rights-act"
+    for path in sorted((source / "sections").glob("*.xml")) + [source / "title-2_chapter-14_index-excerpt.xml"]:
+        assert (DC / path.relative_to(source)).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_single_dc_section_file() -> None:
+    result = ingest(DC / "sections" / "2-1401.01.xml", city="District of Columbia")
+    (document,) = result.documents
+    assert (document.kind, document.provisions, document.title) == (
+        "ordinance", 1, "§ 2-1401.01. Intent of Council.",
+    )  # fmt: skip
+
+
+# --- stores, re-ingests and revisions ---------------------------------------------------------------------
+
+
+def test_every_kind_of_store(store: Store) -> None:
+    result = ingest(CITY / "city.yaml", store=store)
+    assert result.items == 44
+    assert store.graphs() == {graph_iri("city/Example City"): result.triples}
+    again = ingest(CITY / "city.yaml", store=store)
+    assert [d.state for d in again.documents] == ["unchanged"] * 5
+    assert again.triples == result.triples
+
+
+def test_reingesting_the_same_file_replaces_its_provisions() -> None:
+    with EmbeddedStore() as store:
+        first = ingest(CITY / "city.yaml", store=store)
+        before = store.export(RdfFormat.NTRIPLES, graph="city/Example City")
+        second = ingest(CITY / "city.yaml", store=store)
+        after = store.export(RdfFormat.NTRIPLES, graph="city/Example City")
+    assert [d.state for d in first.documents] == ["new"] * 5
+    assert second.triples == first.triples
+    assert len(after.splitlines()) == len(before.splitlines())
+
+
+def test_a_changed_file_keeps_the_old_version_as_provenance(tmp_path: Path) -> None:
+    city = tmp_path / "example-city"
+    shutil.copytree(CITY, city)
+    with EmbeddedStore() as store:
+        first = ingest(city / "city.yaml", store=store)
+        resolution = city / "human-rights-council-resolution.md"
+        resolution.write_text(resolution.read_text(encoding="utf-8").replace("fifteen", "seventeen"), encoding="utf-8")
+        second = ingest(city / "city.yaml", store=store)
+        old_sha, new_sha = first.documents[2].sha256, second.documents[2].sha256
+        assert [d.state for d in second.documents] == ["unchanged", "unchanged", "revised", "unchanged", "unchanged"]
+        assert second.triples == first.triples + 4  # the old source file node (3 triples) and prov:wasRevisionOf
+        assert count(store, f"<{B}file/{new_sha}> prov:wasRevisionOf <{B}file/{old_sha}> . "
+                            f"<{B}file/{old_sha}> hrg:sha256 '{old_sha}' ; hrg:filePath ?path") == 1  # fmt: skip
+        assert count(store, f"<{B}doc/human-rights-council-resolution> hrg:sourceFile ?f") == 1
+        texts = rows(store, "SELECT ?t WHERE { GRAPH ?g { ?p hrg:eId 'art_3__para_1' ; eli:is_part_of+ "
+                            f"<{B}doc/human-rights-council-resolution> ; hrg:text ?t }} }}")  # fmt: skip
+        assert texts == [{"t": "(1) The Council has seventeen members, appointed for four years."}]
+
+
+def test_report_observations_survive_a_reingest_of_the_plan(tmp_path: Path) -> None:
+    plan_only = tmp_path / "plan-only.yaml"
+    plan_only.write_text(
+        f"name: Example City\ndocuments:\n  - file: {CITY / 'action-plan.xlsx'}\n    id: action-plan-2024-2027\n",
+        encoding="utf-8",
+    )
+    with EmbeddedStore() as store:
+        ingest(CITY / "city.yaml", store=store)
+        assert count(store, f"<{B}indicator/HO-01-1> hrg:observation <{B}indicator/HO-01-1/obs/2025>") == 1
+        result = ingest(plan_only, store=store)
+        assert [d.state for d in result.documents] == ["unchanged"]
+        assert count(store, f"<{B}indicator/HO-01-1> hrg:observation <{B}indicator/HO-01-1/obs/2025>") == 1
+        assert count(store, f"<{B}indicator/HO-01-1/obs/2025> hrg:value ?v") == 1
+
+
+def test_two_plans_with_the_same_item_ids_are_flagged() -> None:
+    with EmbeddedStore() as store:
+        ingest(CITY / "city.yaml", store=store)
+        result = ingest(CITY / "sources" / "action-plan.csv", city="Example City", store=store)
+    (warning,) = [w for w in result.warnings if "also used by another action plan" in w.message]
+    assert warning.message.startswith("item ids also used by another action plan of the city (HO-01, HO-02,")
+
+
+def test_the_api_without_a_store_uses_memory() -> None:
+    result = ingest(CITY / "human-rights-council-resolution.md", city="Example City", kind="resolution")
+    assert result.store.graphs() == {graph_iri("city/Example City"): result.triples}
+    assert result.provisions == 21
+    assert isinstance(Literal(result.triples).value, int)
+
+
+def test_the_profile_lists_documents_relative_to_itself() -> None:
+    profile = load_profile(CITY / "city.yaml")
+    assert [d.path for d in profile.documents] == [
+        CITY / "proclamation.html",
+        CITY / "human-rights-council-resolution.md",
+        CITY / "equal-treatment-ordinance.pdf",
+        CITY / "action-plan.xlsx",
+        CITY / "annual-report-2025.docx",
+    ]
+    assert [b.key for b in profile.bodies][:2] == ["mayors-office", "human-rights-office"]

@@ -1,0 +1,272 @@
+"""The parts of ingest that read values: dates and timetables, amounts, references, headers, segmentation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hrgraph.ingest.graph import load_standards
+from hrgraph.ingest.plan import (
+    Period,
+    Standards,
+    indicator_table,
+    map_columns,
+    parse_amount,
+    parse_period,
+    parse_references,
+    parse_value,
+)
+from hrgraph.ingest.read import decode_text, read_document
+from hrgraph.ingest.segment import segment
+from hrgraph.namespace import ID, SDG
+from hrgraph.store import EmbeddedStore
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def standards() -> Standards:
+    with EmbeddedStore() as empty:
+        return load_standards(empty)  # the packaged corpus, as when the store has no standards
+
+
+@pytest.mark.parametrize(
+    ("text", "begin", "end"),
+    [
+        ("2025–2027", D(2025, 1, 1), D(2027, 12, 31)),
+        ("2025-2027", D(2025, 1, 1), D(2027, 12, 31)),
+        ("2025/26", D(2025, 1, 1), D(2026, 12, 31)),
+        ("Q3 2026", D(2026, 7, 1), D(2026, 9, 30)),
+        ("2026 Q1", D(2026, 1, 1), D(2026, 3, 31)),
+        ("H2 2025", D(2025, 7, 1), D(2025, 12, 31)),
+        ("first half of 2026", D(2026, 1, 1), D(2026, 6, 30)),
+        ("2026", D(2026, 1, 1), D(2026, 12, 31)),
+        ("2026-06-30", D(2026, 6, 30), D(2026, 6, 30)),
+        ("2026-02", D(2026, 2, 1), D(2026, 2, 28)),
+        ("30/06/2026", D(2026, 6, 30), D(2026, 6, 30)),
+        ("30.06.2026", D(2026, 6, 30), D(2026, 6, 30)),
+        ("June 2026", D(2026, 6, 1), D(2026, 6, 30)),
+        ("30 June 2026", D(2026, 6, 30), D(2026, 6, 30)),
+        ("June 30, 2026", D(2026, 6, 30), D(2026, 6, 30)),
+        ("Sept. 2025", D(2025, 9, 1), D(2025, 9, 30)),
+        ("by the end of 2026", D(2026, 1, 1), D(2026, 12, 31)),
+        ("by June 2025", D(2025, 6, 1), D(2025, 6, 30)),
+        ("before 2027", None, D(2026, 12, 31)),
+        ("mid-2026", D(2026, 5, 1), D(2026, 8, 31)),
+        ("Q1 2024 – Q4 2025", D(2024, 1, 1), D(2025, 12, 31)),
+        ("Q2 2024 – 2027", D(2024, 4, 1), D(2027, 12, 31)),
+        ("01/09/2024 – 30/06/2025", D(2024, 9, 1), D(2025, 6, 30)),
+        ("2024-01-01 – 2025-06-30", D(2024, 1, 1), D(2025, 6, 30)),
+        ("January 2025 to March 2026", D(2025, 1, 1), D(2026, 3, 31)),
+        (D(2025, 3, 1), D(2025, 3, 1), D(2025, 3, 1)),
+        (dt.datetime(2025, 3, 1, 12, 0), D(2025, 3, 1), D(2025, 3, 1)),
+        (2027, D(2027, 1, 1), D(2027, 12, 31)),
+        (2027.0, D(2027, 1, 1), D(2027, 12, 31)),
+    ],
+)
+def test_timetables_become_intervals_of_dates(text: object, begin: D | None, end: D | None) -> None:
+    assert parse_period(text) == Period(begin, end)
+
+
+def test_month_first_dates_when_asked() -> None:
+    assert parse_period("06/30/2026") == Period(D(2026, 6, 30), D(2026, 6, 30))  # the day cannot be 30th month
+    assert parse_period("03/04/2026", day_first=False) == Period(D(2026, 3, 4), D(2026, 3, 4))
+    assert parse_period("03/04/2026") == Period(D(2026, 4, 3), D(2026, 4, 3))
+
+
+@pytest.mark.parametrize("text", [None, "", "ongoing", "Continuous", "annually", "TBD", "n/a", "–"])
+def test_open_timetables_have_no_dates(text: object) -> None:
+    assert parse_period(text) is None
+
+
+@pytest.mark.parametrize("text", ["after the elections", "31/31/2025", "2027–2025", "soon", 12.5, "Q5 2025"])
+def test_text_that_is_no_date_is_refused(text: object) -> None:
+    with pytest.raises(ValueError, match="not a date|not a year"):
+        parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "amount", "currency"),
+    [
+        ("€ 38,500,000", Decimal(38500000), "EUR"),
+        ("EUR 250,000", Decimal(250000), "EUR"),
+        ("$1.5m", Decimal("1500000.0"), "USD"),
+        ("2.1 million", Decimal("2100000.0"), "EUR"),
+        ("120.000 EUR", Decimal(120000), "EUR"),
+        ("1.234.567,89 €", Decimal("1234567.89"), "EUR"),
+        ("250 000", Decimal(250000), "EUR"),
+        ("1,2 Mio", Decimal("1200000.0"), "EUR"),
+        ("15k", Decimal(15000), "EUR"),
+        (420000, Decimal(420000), "EUR"),
+        (95000.5, Decimal("95000.5"), "EUR"),
+        ("CHF 80,000", Decimal(80000), "CHF"),
+    ],
+)
+def test_budgets(value: object, amount: Decimal, currency: str) -> None:
+    assert parse_amount(value, "EUR") == (amount, currency, True)
+
+
+@pytest.mark.parametrize("value", ["within existing resources", "Within existing budget", "staff time", "n/a", None])
+def test_budgets_without_an_amount(value: object) -> None:
+    assert parse_amount(value, "EUR") == (None, None, True)
+
+
+def test_budget_text_that_is_no_amount_is_flagged() -> None:
+    assert parse_amount("to be negotiated with the State", "EUR") == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("42%", (Decimal(42), None, "percent", True)),
+        ("42 % (2022)", (Decimal(42), 2022, "percent", True)),
+        ("1,250 households", (Decimal(1250), None, "households", True)),
+        ("7.9", (Decimal("7.9"), None, None, True)),
+        (85, (Decimal(85), None, None, True)),
+        ("no data", (None, None, None, True)),
+        ("many", (None, None, None, False)),
+    ],
+)
+def test_indicator_values(value: object, expected: tuple[object, ...]) -> None:
+    assert parse_value(value) == expected
+
+
+def test_references_in_the_usual_forms(standards: Standards) -> None:
+    cases = {
+        "ICESCR 11": [ID["icescr/art_11"]],
+        "ICESCR art. 11(1)": [ID["icescr/art_11__para_1"]],
+        "Art. 27 CRC": [ID["crc/art_27"]],
+        "CRC art. 27(3)": [ID["crc/art_27__para_3"]],
+        "Article 2 of the CEDAW": [ID["cedaw/art_2"]],
+        "SDG 11.1": [SDG["11.1"]],
+        "SDG target 5.2": [SDG["5.2"]],
+        "Goal 5": [SDG["5"]],
+        "SDG 4.a": [SDG["4.a"]],
+        "UDHR 25": [ID["udhr/art_25"]],
+        "ICESCR 11 and 12": [ID["icescr/art_11"], ID["icescr/art_12"]],
+        "SDG 11.1, 11.2": [SDG["11.1"], SDG["11.2"]],
+        "Gwangju Principles 4": [ID["gwangju-principles/principle_4"]],
+        "Convention on the Rights of the Child, art. 12": [ID["crc/art_12"]],
+        "UN CRPD art. 9": [ID["crpd/art_9"]],
+    }
+    for text, expected in cases.items():
+        references, problems = parse_references(text, standards)
+        assert [r.target for r in references] == [str(e) for e in expected], text
+        assert problems == [], text
+
+
+def test_a_cell_with_several_references(standards: Standards) -> None:
+    references, problems = parse_references("ICESCR 11; SDG 11.1; CRC art. 27(3)", standards)
+    assert [(r.target, r.predicate, r.level) for r in references] == [
+        (str(ID["icescr/art_11"]), "realises", "article"),
+        (str(SDG["11.1"]), "contributesTo", "sdg-target"),
+        (str(ID["crc/art_27__para_3"]), "realises", "paragraph"),
+    ]
+    assert [r.text for r in references] == ["ICESCR 11", "SDG 11.1", "CRC art. 27(3)"]
+    assert problems == []
+
+
+def test_an_sdg_indicator_links_its_target(standards: Standards) -> None:
+    (reference,), problems = parse_references("SDG 11.1.1", standards)
+    assert reference.target == str(SDG["11.1"])
+    assert reference.sdg_indicator == str(SDG.C110101)
+    assert problems == []
+
+
+def test_unknown_references_are_problems_not_errors(standards: Standards) -> None:
+    references, problems = parse_references("Istanbul Convention art. 23; ICESCR 99; SDG 18.1; CEDAW", standards)
+    assert references == []
+    assert problems == [
+        "unknown reference 'Istanbul Convention art. 23'",
+        "ICESCR article 99 is not in the standards corpus",
+        "SDG 18.1 is not a goal, target or indicator of the SDG framework",
+        "CEDAW: no article given, so no link",
+    ]
+
+
+def test_a_missing_paragraph_links_the_article(standards: Standards) -> None:
+    (reference,), problems = parse_references("ICERD art. 5(e)", standards)
+    assert reference.target == str(ID["icerd/art_5"])
+    assert problems == ["ICERD article 5(e): no such paragraph in the corpus, linked to the article"]
+
+
+def test_headers_are_found_below_a_title_row() -> None:
+    rows: list[tuple[int, list[object]]] = [
+        (1, ["Local Human Rights Action Plan 2024–2027", None, None]),
+        (3, ["No.", "Measure", "Lead department", "Deadline", "KPI", "Baseline 2022", "2024", "Budget (EUR)"]),
+    ]
+    columns = map_columns(rows)
+    assert columns is not None
+    assert columns.header_row == 3
+    assert columns.fields == {
+        "id": 0, "action": 1, "responsible": 2, "deadline": 3, "indicator": 4, "baseline": 5, "budget": 7,
+    }  # fmt: skip
+    assert columns.years == {"baseline": 2022}
+    assert columns.year_columns == {6: 2024}
+    assert columns.currency == "EUR"
+
+
+def test_no_header_names_the_action() -> None:
+    assert map_columns([(1, ["Nr", "Responsible department", "Deadline"])]) is None
+
+
+def test_an_indicator_table_of_a_report() -> None:
+    table = [
+        ["Item", "Indicator", "Unit", "Baseline", "Baseline year", "2024", "2025"],
+        ["HO-01", "Flats let", "flats", "0", "2023", "85", "162"],
+        ["HO-02", "Evictions", "households", "37", "2023", "22", "n/a"],
+    ]
+    found = indicator_table(table)
+    assert found is not None
+    rows, problems = found
+    assert [(r.item_id, r.values) for r in rows] == [
+        ("HO-01", ((2023, Decimal(0), True), (2024, Decimal(85), False), (2025, Decimal(162), False))),
+        ("HO-02", ((2023, Decimal(37), True), (2024, Decimal(22), False))),
+    ]
+    assert problems == []
+    assert indicator_table([["Name", "Address"], ["Town hall", "Main square 1"]]) is None
+
+
+def test_encodings() -> None:
+    assert decode_text(Path("a.txt"), "\ufeffÜber".encode()) == ("Über", None)
+    assert decode_text(Path("a.txt"), "Über".encode("utf-16")) == ("Über", None)
+    assert decode_text(Path("a.txt"), b"\x80 5") == ("€ 5", "not UTF-8: read as Windows-1252")
+
+
+def test_segmentation_of_legal_headings_paragraphs_and_items() -> None:
+    text = (
+        "ORDINANCE\n\nPART I - GENERAL\n\nArticle 1\nPurpose\nThis ordinance secures equal treatment.\n\n"
+        "Art. 2 (Definitions)\n(1) In this ordinance:\n(a) one;\n(b) two;\n(i) first;\n(ii) second;\n"
+        "(c) three.\n(2) Other terms.\n- an item\n- another item\n\nSection 3. Complaints.\n1. First.\n2. Second.\n\n"
+        "§ 2-1402.21. Prohibitions.\nText.\n\nPART II - FINAL\nArticle 4 - Entry into force\nIt enters into force.\n"
+    )
+    doc = read_document(Path("o.txt"), text.encode())
+    provisions = segment(doc)
+    assert [(p.eid, p.parent, p.number, p.heading) for p in provisions] == [
+        ("part_I", None, "I", "GENERAL"),
+        ("art_1", "part_I", "1", "Purpose"),
+        ("art_2", "part_I", "2", "Definitions"),
+        ("art_2__para_1", "art_2", "1", None),
+        ("art_2__para_1__para_a", "art_2__para_1", "a", None),
+        ("art_2__para_1__para_b", "art_2__para_1", "b", None),
+        ("art_2__para_1__para_b__para_i", "art_2__para_1__para_b", "i", None),
+        ("art_2__para_1__para_b__para_ii", "art_2__para_1__para_b", "ii", None),
+        ("art_2__para_1__para_c", "art_2__para_1", "c", None),
+        ("art_2__para_2", "art_2", "2", None),
+        ("art_2__para_2__item_1", "art_2__para_2", "1", None),
+        ("art_2__para_2__item_2", "art_2__para_2", "2", None),
+        ("sec_3", "part_I", "3", "Complaints."),
+        ("sec_3__para_1", "sec_3", "1", None),
+        ("sec_3__para_2", "sec_3", "2", None),
+        ("sec_2-1402.21", "part_I", "2-1402.21", "Prohibitions."),
+        ("part_II", None, "II", "FINAL"),
+        ("art_4", "part_II", "4", "Entry into force"),
+    ]
+    assert doc.title == "ORDINANCE"
+    for p in provisions:
+        assert doc.text[p.start : p.end] == p.text
+    assert provisions[1].text == "Article 1\nPurpose\nThis ordinance secures equal treatment."
+    assert provisions[0].end == provisions[15].end  # a part ends where its last article ends
