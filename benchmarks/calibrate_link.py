@@ -1,8 +1,9 @@
 """Fit the linker's calibration curves: combined score → observed precision, per level.
 
 How ``hrgraph.link.linker.CALIBRATION`` was made. With the calibration switched off, the linker runs
-over the labelled sets of the shared data folder (local-policy passages, SwissText task 1 and 2,
-the OHCHR Slovenia lists, a sample of UPR Info); every link it proposes (any confidence) is marked
+over the labelled sets whose terms allow shipping numbers derived from them: the local-policy passages
+(written for the project) and the OHCHR Slovenia lists (UN documents). SwissText (AGPL) and the UPR
+Info export (no licence) are used for evaluation only, never for fitting. Every link it proposes (any confidence) is marked
 right or wrong against the set's gold standards of that level. Per level, an isotonic (monotone)
 regression of right/wrong on the combined score is fitted over all the links of all the sets
 pooled (each link weighing the same, so the sets where links are least reliable pull the curve
@@ -59,12 +60,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default)
     parser.add_argument("--limit", type=int, default=3000)
     parser.add_argument("--margin", type=float, default=0.05)
+    parser.add_argument("--dataset", action="append", choices=DATASETS, help="[default: local-policy, ohchr-slovenia]")
     args = parser.parse_args()
     linker_module.CALIBRATION = {level: ((0.0, 0.0), (1.0, 1.0)) for level in LEVELS}
     knowledge = load_knowledge()
     linker = Linker(knowledge, min_confidence=0.0)
     observed: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
-    for name in DATASETS:
+    for name in args.dataset or ("local-policy", "ohchr-slovenia"):
         examples = _sample(read_dataset(name, args.data, knowledge), args.limit)
         scope: dict[str, set[str]] = defaultdict(set)
         for ex in examples:
