@@ -149,7 +149,9 @@ INFERENCE = {
 }
 # level → points (combined score, confidence) of a monotone piecewise-linear calibration curve, fitted
 # by benchmarks/calibrate_link.py (isotonic regression on the labelled sets whose licence allows it: the
-# local-policy passages and the OHCHR Slovenia lists; less a 0.05 safety margin)
+# local-policy passages and the OHCHR Slovenia lists; less a 0.05 safety margin). Goals and targets are
+# capped below 0.8: found from wording alone they are right less often on other kinds of text (scientific
+# abstracts, UN recommendations) than on local policy, so only an explicit citation reaches 0.8 or more.
 _ARTICLE = (
     (0.0, 0.0),
     (0.2, 0.098),
@@ -174,10 +176,10 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
         (0.6, 0.613),
         (0.7, 0.667),
         (0.8, 0.766),
-        (0.85, 0.824),
-        (0.9, 0.897),
-        (0.95, 0.95),
-        (1.0, 0.95),
+        (0.85, 0.79),
+        (0.9, 0.79),
+        (0.95, 0.79),
+        (1.0, 0.79),
     ),
     "sdg-target": (
         (0.0, 0.0),
@@ -188,10 +190,10 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
         (0.6, 0.491),
         (0.7, 0.535),
         (0.8, 0.748),
-        (0.85, 0.805),
-        (0.9, 0.862),
-        (0.95, 0.919),
-        (1.0, 0.95),
+        (0.85, 0.79),
+        (0.9, 0.79),
+        (0.95, 0.79),
+        (1.0, 0.79),
     ),
     "article": _ARTICLE,
     "paragraph": _ARTICLE,
