@@ -179,24 +179,15 @@ def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gs
     Example:
       hrgraph init --store ./hrgraph-store
     """
-    from hrgraph.resources import corpus_files, ontology_file
+    from hrgraph.corpus import install
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
-        sources = [(ontology_file(), "ontology"), *((f, "standards") for f in corpus_files())]
-        total = 0
-        replaced: set[str] = set()
-        with _progress() as progress:
-            task = progress.add_task("loading", total=len(sources))
-            for source, graph in sources:
-                fmt = RdfFormat.for_path(source.name)
-                count = store.load(source.read_bytes(), format=fmt, graph=graph, replace=graph not in replaced)
-                replaced.add(graph)
-                total += count
-                log.info("%s: %d triples into %s", source.name, count, graph)
-                progress.advance(task)
-        if not corpus_files():
-            log.warning("no built standards corpus is packaged; only the ontology was loaded")
-        click.echo(f"loaded {total} triples from {len(sources)} files into {endpoint or store_path}", err=True)
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store, _progress() as progress:
+        task = progress.add_task("loading", total=None)
+        loaded = install(store, on_file=lambda name, count: progress.advance(task))
+    for name, count in loaded.items():
+        log.info("%s: %d triples", name, count)
+    total = sum(loaded.values())
+    click.echo(f"loaded {total} triples from {len(loaded)} files into {endpoint or store_path}", err=True)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from hrgraph.errors import BadInputError
 from hrgraph.namespace import ELI, HRG, ID, SDG, SEMAPV, SSSOM
+from hrgraph.resources import corpus_files, ontology_file
+from hrgraph.store import RdfFormat, Store
 
-__all__ = ["BuildResult", "article_iri", "build", "parse_reference"]
+__all__ = ["BuildResult", "article_iri", "build", "install", "parse_reference"]
 
 KINDS = {
     "treaty": HRG.Treaty,
@@ -492,3 +495,28 @@ def build(source: Path, output: Path) -> BuildResult:
         tmp.replace(path)
         written[name] = data.count(b"\n")
     return BuildResult(written)
+
+
+def install(store: Store, *, on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Load the ontology and the packaged corpus into ``store``, replacing older copies; return file → triples.
+
+    >>> from hrgraph.store import open_store
+    >>> with open_store(memory=True) as store:
+    ...     loaded = install(store)
+    >>> loaded["hrgraph.ttl"] > 500 and loaded["standards.nt"] > 30000
+    True
+    """
+    files = corpus_files()
+    if not files:
+        raise BadInputError("no built standards corpus is packaged: run `hrgraph corpus build` in a checkout")
+    loaded: dict[str, int] = {}
+    ontology = ontology_file()
+    loaded[ontology.name] = store.load(ontology.read_bytes(), format=RdfFormat.TURTLE, graph="ontology", replace=True)
+    if on_file is not None:
+        on_file(ontology.name, loaded[ontology.name])
+    for i, file in enumerate(files):
+        fmt = RdfFormat.for_path(file.name)
+        loaded[file.name] = store.load(file.read_bytes(), format=fmt, graph="standards", replace=i == 0)
+        if on_file is not None:
+            on_file(file.name, loaded[file.name])
+    return loaded
