@@ -276,8 +276,16 @@ def _checked(bindings: Mapping[str, Term] | None) -> dict[str, Term]:
     return checked
 
 
-def _source_name(source: str | Path | bytes) -> str:
-    return "<data>" if isinstance(source, bytes) else str(source)
+def _destination(
+    source: str | Path | bytes, fmt: RdfFormat | None, graph: str | None
+) -> tuple[str, RdfFormat, str | None]:
+    """Return the source's name for messages, its format and the graph its triples go to."""
+    name = "<data>" if isinstance(source, bytes) else str(source)
+    fmt = fmt or RdfFormat.for_path(name)
+    target = None if graph is None else graph_iri(graph)
+    if target is None and not fmt.holds_graphs:
+        raise BadInputError(f"{name}: {fmt.label} holds triples only; say which graph they go to")
+    return name, fmt, target
 
 
 def _read(source: str | Path | bytes) -> bytes:
@@ -379,11 +387,7 @@ class EmbeddedStore(Store):
         replace: bool = False,
     ) -> int:
         """Load RDF from a file path or bytes, all or nothing (see :meth:`Store.load`)."""
-        name = _source_name(source)
-        fmt = format or RdfFormat.for_path(name)
-        target = None if graph is None else graph_iri(graph)
-        if target is None and not fmt.holds_graphs:
-            raise BadInputError(f"{name}: {fmt.label} holds triples only; say which graph they go to")
+        name, fmt, target = _destination(source, format, graph)
         data = _read(source)
         if target is not None and not fmt.holds_graphs and not self._has_data(target):
             return self._bulk_load(name, data, fmt, target)
@@ -625,13 +629,9 @@ class RemoteStore(Store):
         replace: bool = False,
     ) -> int:
         """Upload RDF over the Graph Store Protocol, after checking locally that it parses."""
-        name = _source_name(source)
-        fmt = format or RdfFormat.for_path(name)
-        target = None if graph is None else graph_iri(graph)
-        if target is None and not fmt.holds_graphs:
-            raise BadInputError(f"{name}: {fmt.label} holds triples only; say which graph they go to")
+        _, fmt, target = _destination(source, format, graph)
         staged = EmbeddedStore()
-        count = staged.load(_read(source), format=fmt, graph=target)
+        count = staged.load(source, format=fmt, graph=target)
         for graph_node in staged._store.named_graphs():
             if not isinstance(graph_node, ox.NamedNode):
                 continue
