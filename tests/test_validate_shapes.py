@@ -1,0 +1,142 @@
+"""The shapes as data: one Turtle case per rule, with the results it must give.
+
+Each ``tests/data/shapes/*.test.ttl`` holds test data and one ``case:TestCase`` node that names the
+rules under test (``case:rule``, shape IRIs) and the results expected from them (``case:expect``:
+focus node, severity, and optionally path, value, constraint component and a fragment of the
+message). Results of other shapes are not compared, unless the case says ``case:exact true``.
+
+Every case also runs through pySHACL, plainly, on the same data: the compiled queries must give
+exactly the results pySHACL gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF
+from rdflib.term import Literal, Node
+
+from hrgraph.resources import ontology_file
+from hrgraph.store import open_store
+from hrgraph.validate import Severity, Shapes, ValidationResult, load_shapes, pyshacl_results, validate
+from tests.conftest import ROOT
+
+CASE = rdflib.Namespace("https://w3id.org/hrgraph/test/case#")
+CASES = sorted((ROOT / "tests" / "data" / "shapes").glob("*.test.ttl"))
+
+
+@dataclass(frozen=True)
+class Expected:
+    focus: Node
+    severity: Severity
+    path: str | None
+    value: Node | None
+    message: str | None
+    component: str | None
+
+    def matches(self, result: ValidationResult) -> bool:
+        return (
+            result.focus == self.focus
+            and result.severity is self.severity
+            and (self.path is None or result.path == self.path)
+            and (self.value is None or result.value == self.value)
+            and (self.message is None or self.message in result.message)
+            and (self.component is None or result.component == self.component)
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    data: rdflib.Graph
+    shapes: str
+    rules: frozenset[Node]
+    expected: tuple[Expected, ...]
+    exact: bool
+
+
+def read_case(path: Path) -> Case:
+    graph = rdflib.Graph().parse(path, format="turtle")
+    node = graph.value(None, RDF.type, CASE.TestCase)
+    assert node is not None, f"{path.name}: no case:TestCase"
+    case_triples = {(node, p, o) for p, o in graph.predicate_objects(node)}
+    expected = []
+    for spec in graph.objects(node, CASE.expect):
+        case_triples |= {(spec, p, o) for p, o in graph.predicate_objects(spec)}
+        focus = graph.value(spec, CASE.focus)
+        assert focus is not None, f"{path.name}: an expectation has no case:focus"
+        message = graph.value(spec, CASE.message)
+        path_text = graph.value(spec, CASE.path)
+        component = graph.value(spec, CASE.component)
+        expected.append(
+            Expected(
+                focus,
+                Severity.from_iri(graph.value(spec, CASE.severity)),
+                None if path_text is None else str(path_text),
+                graph.value(spec, CASE.value),
+                None if message is None else str(message),
+                None if component is None else str(component),
+            )
+        )
+    data = rdflib.Graph()
+    for triple in graph:
+        if triple not in case_triples:
+            data.add(triple)
+    exact = graph.value(node, CASE.exact)
+    return Case(
+        data=data,
+        shapes=str(graph.value(node, CASE.shapes) or "completeness"),
+        rules=frozenset(graph.objects(node, CASE.rule)),
+        expected=tuple(
+            sorted(expected, key=lambda e: -sum(x is not None for x in (e.path, e.value, e.message, e.component)))
+        ),
+        exact=isinstance(exact, Literal) and bool(exact.toPython()),
+    )
+
+
+@pytest.fixture(scope="module")
+def ontology() -> rdflib.Graph:
+    return rdflib.Graph().parse(data=ontology_file().read_bytes(), format="turtle")
+
+
+_SHAPES: dict[str, Shapes] = {}
+
+
+def shapes_named(name: str) -> Shapes:
+    if name not in _SHAPES:
+        _SHAPES[name] = load_shapes(packaged=(name,))
+    return _SHAPES[name]
+
+
+def test_there_is_a_case_for_every_rule() -> None:
+    """Every packaged completeness and scorecard shape with a constraint is the rule of some case."""
+    tested = {rule for path in CASES for rule in read_case(path).rules}
+    for name in ("completeness", "scorecard"):
+        constrained = {c.shape for c in shapes_named(name).checks}
+        assert not sorted(str(s) for s in constrained - tested), f"{name}: shapes with no case"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name.removesuffix(".test.ttl") for p in CASES])
+def test_shape_case(path: Path, ontology: rdflib.Graph) -> None:
+    case = read_case(path)
+    shapes = shapes_named(case.shapes)
+    with open_store(memory=True) as store:
+        store.add_graph(ontology, graph="ontology")
+        store.add_graph(case.data, graph="city/case")
+        report = validate(store, shapes=shapes)
+    reference = pyshacl_results(case.data + ontology, shapes)
+    assert Counter(r.key() for r in report.results) == Counter(r.key() for r in reference), (
+        "the compiled queries and pySHACL disagree"
+    )
+    relevant = [r for r in report.results if case.exact or r.shape in case.rules]
+    unmatched = list(relevant)
+    for expected in case.expected:
+        found = next((r for r in unmatched if expected.matches(r)), None)
+        assert found is not None, f"expected {expected} among {unmatched}"
+        unmatched.remove(found)
+    assert not unmatched, "unexpected results:\n" + "\n".join(
+        f"{r.severity.value} {r.focus} {r.path} {r.value} {r.message}" for r in unmatched
+    )
