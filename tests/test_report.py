@@ -1,0 +1,437 @@
+"""Reports on the fixture city Lakeside (tests/data/report): content, golden files, formats, CLI, injection.
+
+Golden files live in tests/data/report/golden; rewrite them with ``HRGRAPH_UPDATE_GOLDEN=1 pytest
+tests/test_report.py`` and look at the difference before committing it. CSV, Markdown and JSON are
+compared as text; DOCX and XLSX by their content (paragraphs, cells, sheet settings); HTML without
+its SVG charts, which are checked on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal
+
+from hrgraph.cli_report import push, report
+from hrgraph.errors import BadInputError, UnknownNameError
+from hrgraph.queries import catalogue, find_query, run_query
+from hrgraph.report import (
+    REPORTS,
+    OutputFormat,
+    Report,
+    ReportParams,
+    build_report,
+    render,
+    write_report,
+    write_reports,
+)
+from hrgraph.resources import corpus_files, ontology_file
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table
+
+DATA = Path(__file__).parent / "data" / "report"
+GOLDEN = DATA / "golden"
+UPDATE = os.environ.get("HRGRAPH_UPDATE_GOLDEN") == "1"
+FIXTURES = {
+    "lakeside-city.ttl": "city/Lakeside",
+    "lakeside-proposed.ttl": "proposed/Lakeside",
+    "lakeside-curated.ttl": "curated/Lakeside",
+    "hillside-city.ttl": "city/Hillside",
+}
+REC_121_36 = "https://w3id.org/hrgraph/id/upr/slovenia/cycle_3/rec_121.36"
+
+
+def load_fixture(store: Store) -> None:
+    """Load the ontology, the standards corpus and the two fixture cities into a store."""
+    store.load(ontology_file().read_bytes(), format=RdfFormat.TURTLE, graph="ontology")
+    for file in corpus_files():
+        store.load(file.read_bytes(), format=RdfFormat.for_path(file.name), graph="standards")
+    for name, graph in FIXTURES.items():
+        store.load(DATA / name, graph=graph)
+
+
+@pytest.fixture(scope="module")
+def lakeside() -> Iterator[Store]:
+    """An in-memory store with the standards and the fixture cities Lakeside and Hillside."""
+    if not corpus_files():
+        pytest.skip("the built standards corpus is not present")
+    with EmbeddedStore() as store:
+        load_fixture(store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def reports(lakeside: Store) -> dict[str, Report]:
+    """Every report on Lakeside."""
+    return {name: build_report(lakeside, name, ReportParams(city="Lakeside")) for name in REPORTS}
+
+
+# --- what the reports say ----------------------------------------------------------------------------
+
+
+def test_upr_matrix_lists_every_recommendation_and_marks_the_route(reports: dict[str, Report]) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    recommendations = {r["recommendation_iri"] for r in matrix}
+    assert len(recommendations) == 215  # Slovenia, cycle 3 (the latest)
+    direct = [r for r in matrix if r["recommendation_iri"] == REC_121_36 and r["measure_number"] == "H-02"]
+    assert len(direct) == 1
+    assert "direct" in str(direct[0]["route"])
+    assert direct[0]["link_status"] == "curated"  # the proposal was accepted: shown once, as curated
+    assert direct[0]["assessment"] == "implemented"  # H-02 is completed
+    assert direct[0]["responsible_body"] == "Department of Social Affairs"
+    unanswered = [r for r in matrix if r["measure_iri"] is None]
+    assert unanswered and all(r["assessment"] == "no local response" for r in unanswered)
+    assert not any("hillside" in str(r["measure_iri"]) for r in matrix)
+    themed = [r for r in matrix if r["measure_number"] == "H-03"]
+    assert themed and all(r["link_status"] == "proposed" for r in themed)
+    assert any(str(r["route"]).startswith("theme: Equality and non-discrimination") for r in themed)
+
+
+def test_upr_summary_adds_up(reports: dict[str, Report]) -> None:
+    summary = {r["metric"]: r["value"] for r in reports["upr"].table("Summary").records()}
+    assert summary["recommendations"] == 215
+    assert summary["with a local response"] == 134
+    assert summary["without a local response"] == 215 - 134
+    assert summary["  answered directly by a measure"] == 1
+
+
+def test_treaty_linkage_statuses_and_routes(lakeside: Store, reports: dict[str, Report]) -> None:
+    rows = reports["treaty-linkage"].table("Treaty linkage").records()
+    found = {(r["abbreviation"], r["article"], r["measure_number"], r["route"], r["link_status"]) for r in rows}
+    assert found == {
+        ("CEDAW", "2", "2", "article", "stated by the city"),
+        ("CEDAW", "5", "H-02", "article", "proposed"),
+        ("ICESCR", "11", "H-01", "paragraph 1", "curated"),
+    }
+    via = build_report(lakeside, "treaty-linkage", ReportParams(city="Lakeside", via_sdg=True, instrument="ICESCR"))
+    routes = {(r["article"], r["measure_number"], r["route"]) for r in via.table("Treaty linkage").records()}
+    assert ("11", "H-01", "via SDG target 11.1") in routes
+    assert ("11", "H-01", "paragraph 1") in routes
+    assert {r["abbreviation"] for r in via.table("Treaty linkage").records()} == {"ICESCR"}
+
+
+def test_vlr_rows_indicators_and_trends(reports: dict[str, Report]) -> None:
+    rows = {(r["target_number"], r["local_indicator"]): r for r in reports["vlr"].table("VLR").records()}
+    housing = rows[("11.1", "Social housing units completed")]
+    assert (housing["baseline_year"], housing["baseline_value"]) == ("2021", 0.0)
+    assert (housing["latest_year"], housing["latest_value"]) == ("2024", 88.0)
+    assert housing["trend"] == "rising"
+    assert housing["action_items"] == "H-01 (in progress)"
+    assert "ICESCR art. 11" in str(housing["articles"])
+    assert rows[("2.1", "Pupils receiving free school meals")]["trend"] == "falling"
+    assert rows[("16.b", "Municipal staff trained in human rights")]["trend"] == "no change"
+    # an indicator measuring SDG indicator 11.1.1, tied to no linked item
+    assert rows[("11.1", "Households living in inadequate housing")]["trend"] == "falling"
+    # the proposal to link H-03 to target 4.7 was rejected
+    assert not any(target == "4.7" for target, _ in rows)
+    assert rows[("10.2", None)]["action_items"] == "Equal Treatment Ordinance § 3"
+
+
+def test_gaps(reports: dict[str, Report]) -> None:
+    gaps = reports["gaps"]
+    items = gaps.table("Action items").records()
+    assert [r["number"] for r in items] == ["H-04"]
+    commitments = {(r["instrument"], r["number"]): r for r in gaps.table("Commitments").records()}
+    assert ("CEDAW", "2") not in commitments  # stated by the ordinance
+    assert ("ICESCR", "11") not in commitments  # a curated link to paragraph 1
+    assert commitments[("CEDAW", "5")]["open_proposals"] == 1  # only a proposal so far
+    assert ("SDG", "11.1") not in commitments and ("SDG", "4.7") in commitments
+    # 11.1 and 10.2 are stated, 5.2 curated; 2.1 and 16.b are only proposed
+    assert len([k for k in commitments if k[0] == "SDG"]) == 169 - 3
+    assert commitments[("SDG", "2.1")]["open_proposals"] == 1
+    unanswered = {r["paragraph"] for r in gaps.table("UPR recommendations").records()}
+    matrix = reports["upr"].table("UPR matrix").records()
+    assert unanswered == {r["paragraph"] for r in matrix if r["measure_iri"] is None}
+
+
+def test_coverage_for_a_city_and_a_network(lakeside: Store, reports: dict[str, Report]) -> None:
+    goals = {r["key"]: r["measures"] for r in reports["coverage"].table("SDG goals").records()}
+    assert goals == {"2": 1, "5": 1, "10": 1, "11": 1, "16": 1}
+    departments = {r["department"]: r for r in reports["coverage"].table("Departments").records()}
+    assert departments["Human Rights Office"]["action_items"] == 2
+    assert departments["Human Rights Office"]["linked_items"] == 1
+    network = build_report(lakeside, "coverage", ReportParams(city=None))
+    cities = {r["city"]: r for r in network.table("Cities").records()}
+    assert set(cities) == {"Hillside", "Lakeside"}
+    assert cities["Hillside"]["action_items"] == 1 and cities["Hillside"]["linked_items"] == 1
+
+
+def test_a_city_report_needs_a_city(lakeside: Store) -> None:
+    with pytest.raises(BadInputError, match="give --city"):
+        build_report(lakeside, "upr", ReportParams(city=None))
+    with pytest.raises(UnknownNameError, match="unknown report"):
+        build_report(lakeside, "annual", ReportParams(city="Lakeside"))
+
+
+# --- the queries -------------------------------------------------------------------------------------
+
+
+def test_every_report_query_is_documented() -> None:
+    for query in catalogue():
+        assert query.title and query.description and query.columns, query.name
+        assert query.form == "SELECT"
+
+
+def test_query_columns_match_their_header(lakeside: Store) -> None:
+    graph = "https://w3id.org/hrgraph/graph/city/lakeside"
+    params = {
+        "treaty-linkage": {"city_graph": graph},
+        "upr-matrix": {"city_graph": graph, "state": "https://w3id.org/hrgraph/id/state/slovenia"},
+        "upr-recommendations": {"state": "https://w3id.org/hrgraph/id/state/slovenia"},
+        "provision-measures": {"provision": "https://w3id.org/hrgraph/id/icescr/art_11"},
+        "provisions": {"instrument": "https://w3id.org/hrgraph/id/icescr"},
+    }
+    for query in catalogue():
+        values = params.get(
+            query.name, {"city_graph": graph} if any(p.name == "city_graph" for p in query.parameters) else {}
+        )
+        result = run_query(lakeside, query, values)
+        assert isinstance(result, Table)
+        assert result.columns == query.columns, query.name
+
+
+def test_researcher_queries(lakeside: Store) -> None:
+    measures = run_query(
+        lakeside, find_query("provision-measures"), {"provision": "https://w3id.org/hrgraph/id/icescr/art_11"}
+    )
+    assert isinstance(measures, Table)
+    assert {(r["city"], r["measure_number"]) for r in measures.records()} == {("Hillside", "1"), ("Lakeside", "H-01")}
+    commitments = run_query(
+        lakeside, find_query("city-commitments"), {"instrument": "https://w3id.org/hrgraph/id/cedaw"}
+    )
+    assert isinstance(commitments, Table)
+    assert [(r["city"], r["expressed_in"]) for r in commitments.records()] == [
+        ("Lakeside", "Declaration of Lakeside as a Human Rights City")
+    ]
+    evidence = run_query(
+        lakeside, find_query("link-evidence"), {"city_graph": "https://w3id.org/hrgraph/graph/city/lakeside"}
+    )
+    assert isinstance(evidence, Table)
+    kinds = {r["link_kind"] for r in evidence.records()}
+    assert kinds == {"stated link", "proposed link", "curated link", "rejected link"}
+
+
+# --- injection ---------------------------------------------------------------------------------------
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return store.graphs()
+
+
+def test_sparql_in_a_city_or_state_is_harmless(lakeside: Store) -> None:
+    before = _counts(lakeside)
+    hostile = 'Lakeside" } ; DROP ALL ; INSERT DATA { <urn:x> <urn:y> "z" } #'
+    with pytest.raises(UnknownNameError, match="no city") as error:
+        build_report(lakeside, "gaps", ReportParams(city=hostile))
+    assert "\n" not in str(error.value)
+    with pytest.raises(BadInputError, match="no UPR recommendations") as state_error:
+        build_report(lakeside, "upr", ReportParams(city="Lakeside", state="slovenia> } DROP ALL { <x"))
+    assert "\n" not in str(state_error.value)
+    assert _counts(lakeside) == before
+
+
+def test_sparql_in_a_parameter_is_rejected_or_bound_as_a_literal(lakeside: Store) -> None:
+    before = _counts(lakeside)
+    with pytest.raises(BadInputError, match="not a valid IRI"):
+        run_query(lakeside, find_query("treaty-linkage"), {"city_graph": "urn:x> } ; DROP ALL ; SELECT * { <urn:y"})
+    with pytest.raises(BadInputError, match="not a valid integer"):
+        run_query(lakeside, find_query("upr-recommendations"), {"state": "urn:s", "cycle": "3 } DROP ALL {"})
+    # a string value is bound as a literal, never read as SPARQL: it matches nothing and changes nothing
+    text = "SELECT ?city WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?city } FILTER (?city = ?name) }"
+    result = lakeside.select(text, {"name": Literal('Lakeside" } ; DROP ALL ; #')})
+    assert len(result) == 0
+    assert _counts(lakeside) == before
+
+
+# --- golden files, every report in every format ------------------------------------------------------
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(__import__("io").BytesIO(data))
+    lines = [f"[{p.style.name if p.style is not None else ''}] {p.text}" for p in document.paragraphs]
+    for n, table in enumerate(document.tables):
+        lines.append(f"--- table {n}: {len(table.rows)} rows × {len(table.columns)} columns")
+        lines += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(__import__("io").BytesIO(data))
+    lines = []
+    for sheet in book.worksheets:
+        lines.append(f"=== {sheet.title} (frozen {sheet.freeze_panes}, filter {sheet.auto_filter.ref})")
+        for row in sheet.iter_rows(values_only=True):
+            lines.append(" | ".join("" if v is None else str(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def _without_svg(text: str) -> str:
+    return re.sub(r"<svg.*?</svg>", "<svg/>", text, flags=re.DOTALL)
+
+
+def _as_text(fmt: OutputFormat, name: str, data: bytes) -> str:
+    if fmt is OutputFormat.DOCX:
+        return _docx_text(data)
+    if fmt is OutputFormat.XLSX:
+        return _xlsx_text(data)
+    text = data.decode()
+    return _without_svg(text) if name.endswith(".html") else text
+
+
+def _golden(relative: str, text: str) -> None:
+    path = GOLDEN / relative
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {path}: run with HRGRAPH_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{relative} differs from its golden file"
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+@pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.label)
+def test_golden(reports: dict[str, Report], name: str, fmt: OutputFormat) -> None:
+    for suffix, data in render(reports[name], fmt).items():
+        if suffix.endswith((".png", ".svg")):
+            continue
+        file = f"{name}{suffix}" if suffix else f"{name}{fmt.suffix}"
+        suffixed = {OutputFormat.DOCX: ".txt", OutputFormat.XLSX: ".txt"}.get(fmt, "")
+        _golden(f"{name}/{file}{suffixed}", _as_text(fmt, file, data))
+
+
+def test_xlsx_sheets_are_usable(reports: dict[str, Report]) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    data = render(reports["upr"], OutputFormat.XLSX)[""]
+    book = load_workbook(__import__("io").BytesIO(data))
+    assert book.sheetnames == ["About", "UPR matrix", "Summary"]
+    sheet = book["UPR matrix"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    assert sheet["A1"].value == "Cycle" and sheet["A1"].font.bold
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
+    assert all(8 <= w <= 62 for w in widths)
+    assert sheet.column_dimensions["C"].width == 60  # recommendation texts: capped and wrapped
+
+
+def test_docx_has_numbered_paragraphs_and_word_tables(reports: dict[str, Report]) -> None:
+    from docx import Document
+
+    data = render(reports["upr"], OutputFormat.DOCX)[""]
+    document = Document(__import__("io").BytesIO(data))
+    numbered = [p for p in document.paragraphs if p.style is not None and p.style.name == "List Number"]
+    assert len(numbered) == len(reports["upr"].introduction)
+    assert len(document.tables) == 2
+    matrix = document.tables[1]
+    assert len(matrix.rows) == 216  # a header and one row per recommendation
+    assert matrix.rows[0].cells[3].text == "Local measures that respond"
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("word/media/")]  # tables, not images
+
+
+def test_html_charts_are_inline_svg_and_files(reports: dict[str, Report], tmp_path: Path) -> None:
+    written = write_report(reports["coverage"], OutputFormat.HTML, tmp_path / "coverage.html")
+    names = sorted(p.name for p in written)
+    assert names == [
+        "coverage-item-status.png",
+        "coverage-item-status.svg",
+        "coverage-sdg-heatmap.png",
+        "coverage-sdg-heatmap.svg",
+        "coverage-standards-per-instrument.png",
+        "coverage-standards-per-instrument.svg",
+        "coverage.html",
+    ]
+    page = (tmp_path / "coverage.html").read_text()
+    assert page.count("<svg") == 3
+    assert (tmp_path / "coverage-sdg-heatmap.png").read_bytes().startswith(b"\x89PNG")
+    again = render(reports["coverage"], OutputFormat.HTML)
+    assert again["-sdg-heatmap.svg"] == (tmp_path / "coverage-sdg-heatmap.svg").read_bytes()  # deterministic
+
+
+def test_csv_writes_one_file_per_table(reports: dict[str, Report], tmp_path: Path) -> None:
+    written = write_report(reports["gaps"], OutputFormat.CSV, tmp_path / "gaps.csv")
+    assert [p.name for p in written] == ["gaps.csv", "gaps-action-items.csv", "gaps-upr-recommendations.csv"]
+    assert (tmp_path / "gaps.csv").read_text().splitlines()[0] == "instrument,number,label,open_proposals,standard_iri"
+
+
+def test_json_is_the_whole_report(reports: dict[str, Report]) -> None:
+    data = json.loads(render(reports["vlr"], OutputFormat.JSON)[""])
+    assert data["report"] == "vlr" and data["city"] == "Lakeside"
+    assert [t["name"] for t in data["tables"]] == ["VLR", "Local indicators"]
+    assert data["tables"][0]["queries"] == ["vlr-table", "local-indicators"]
+
+
+# --- writing files -----------------------------------------------------------------------------------
+
+
+def test_write_reports_for_the_pipeline(lakeside: Store, tmp_path: Path) -> None:
+    written = write_reports(lakeside, "Lakeside", tmp_path / "out", ["xlsx", "docx", "md"])
+    names = {p.name for p in written}
+    assert {"upr.xlsx", "upr.docx", "vlr.md", "treaty-linkage.xlsx", "gaps.docx"} <= names
+    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 0 for p in written)
+
+
+def test_an_interrupted_write_leaves_no_file(
+    reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("hrgraph.report.os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(reports["upr"], OutputFormat.XLSX, tmp_path / "upr.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture cities in an embedded store on disk, for the command line."""
+    if not corpus_files():
+        pytest.skip("the built standards corpus is not present")
+    folder = tmp_path_factory.mktemp("report-cli") / "store"
+    with EmbeddedStore(folder) as store:
+        load_fixture(store)
+    return folder
+
+
+def test_cli_report_writes_a_file(disk_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "upr.xlsx"
+    result = CliRunner().invoke(
+        report, ["upr", "--city", "Lakeside", "--store", str(disk_store), "-O", "xlsx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"PK")
+    result = CliRunner().invoke(
+        report, ["treaty-linkage", "--city", "Lakeside", "--store", str(disk_store), "-O", "csv"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("abbreviation,article,")
+
+
+def test_cli_report_errors_are_one_line(disk_store: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(report, ["upr", "--city", "Lakeside", "--store", str(disk_store), "-O", "docx"])
+    assert result.exit_code != 0 and isinstance(result.exception, BadInputError)
+    assert str(result.exception) == "-O docx writes a file: give -o FILE.docx"
+    result = runner.invoke(report, ["gaps", "--city", "Atlantis", "--store", str(disk_store)])
+    assert isinstance(result.exception, UnknownNameError)
+    assert "\n" not in str(result.exception)
+
+
+def test_cli_push_needs_a_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(push, ["--store", str(tmp_path / "none"), "--endpoint", "http://127.0.0.1:9/query"])
+    assert isinstance(result.exception, BadInputError)
