@@ -134,6 +134,11 @@ class StageGroup(click.Group):
         "link": "hrgraph.cli_link:link",
         "review": "hrgraph.cli_link:review",
         "evaluate": "hrgraph.cli_link:evaluate",
+        "validate": "hrgraph.cli_validate:validate_command",
+        "scorecard": "hrgraph.cli_validate:scorecard_command",
+        "reason": "hrgraph.cli_validate:reason_command",
+        "report": "hrgraph.cli_report:report",
+        "push": "hrgraph.cli_report:push",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -399,6 +404,43 @@ def export(
     with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
         data = store.export(RdfFormat.parse(fmt), graph=graph)
     write_output(data, output)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("hrgraph-example"),
+    show_default=True,
+    help="The folder the outputs go to.",
+)
+@store_options
+def example(
+    output: Path, store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
+) -> None:
+    """Run the whole pipeline on the bundled Example City and write what it produces to one folder.
+
+    Loads the standards, ingests the city's proclamation, action plan, ordinance and annual report, links
+    them to the standards, checks completeness and scores the city against the human rights city framework.
+
+    \b
+    Example:
+      hrgraph example -o out/
+    """
+    from hrgraph.pipeline import run_example
+
+    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        run = run_example(store, output, on_step=lambda text: log.info("%s", text))
+    lines = [
+        f"Example City in {endpoint or store_path}: {run.provisions} provisions and {run.items} action items "
+        f"ingested, {run.links} links proposed",
+        f"completeness: {run.violations} violations, {run.warnings} warnings",
+        "scorecard: " + ", ".join(f"{name}: {status}" for name, status in run.scorecard.items()),
+        f"wrote {len(run.files)} files to {run.output} in {run.seconds:.1f} s:",
+        *(f"  {path}" for path in run.files),
+    ]
+    click.echo("\n".join(lines))
 
 
 @cli.group()

@@ -1,0 +1,69 @@
+"""Every report, in every format, on the bundled Example City after the whole pipeline (ingest, link, validate).
+
+Checked against golden files in tests/data/report/golden/example-city, written with
+``HRGRAPH_UPDATE_GOLDEN=1``: when ingest or linking change what Example City holds, rewrite them and
+read the difference. The UPR matrix has thousands of rows (every recommendation × every measure that
+answers it through a theme or an article); its golden files keep the submission (DOCX) in full and,
+for the other formats, the first lines with the length and SHA-256 of the whole. Skipped where the
+example city or the pipeline is not there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hrgraph.report import REPORTS, OutputFormat, Report, ReportParams, build_report, render
+from hrgraph.resources import corpus_files
+from hrgraph.store import EmbeddedStore, Store
+from tests.test_report import _as_text, _golden
+
+CITY = "Example City"
+
+
+@pytest.fixture(scope="module")
+def example() -> Iterator[Store]:
+    """An in-memory store after the main job's pipeline on Example City."""
+    if importlib.util.find_spec("hrgraph.pipeline") is None or not corpus_files():
+        pytest.skip("the pipeline or the standards corpus is not present")
+    from hrgraph.pipeline import run_example
+
+    with EmbeddedStore() as store, tempfile.TemporaryDirectory() as out:
+        run_example(store, Path(out))
+        yield store
+
+
+@pytest.fixture(scope="module")
+def reports(example: Store) -> dict[str, Report]:
+    """Every report on Example City."""
+    return {name: build_report(example, name, ReportParams(city=CITY)) for name in REPORTS}
+
+
+def test_every_report_has_rows(reports: dict[str, Report]) -> None:
+    for name in ("upr", "vlr", "treaty-linkage"):
+        assert reports[name].tables[0].rows, name
+    matrix = reports["upr"].table("UPR matrix").records()
+    assert len({r["recommendation_iri"] for r in matrix}) == 215
+    assert {r["link_status"] for r in matrix if r["measure_iri"]} <= {"stated by the city", "curated", "proposed"}
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+@pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.label)
+def test_golden(reports: dict[str, Report], name: str, fmt: OutputFormat) -> None:
+    for suffix, data in render(reports[name], fmt).items():
+        if suffix.endswith((".png", ".svg")):
+            assert data, suffix
+            continue
+        file = f"{name}{suffix}" if suffix else f"{name}{fmt.suffix}"
+        suffixed = ".txt" if fmt in (OutputFormat.DOCX, OutputFormat.XLSX) else ""
+        text = _as_text(fmt, file, data)
+        if name == "upr" and fmt is not OutputFormat.DOCX and not suffix.startswith("-summary"):
+            lines = text.splitlines()
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            text = "\n".join([*lines[:40], f"… {len(lines)} lines in all, SHA-256 {digest}"]) + "\n"
+        _golden(f"example-city/{name}/{file}{suffixed}", text)
