@@ -481,7 +481,7 @@ def corpus_build(source: Path, output: Path | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising for user mistakes."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="hrgraph", standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="hrgraph", standalone_mode=False)
     except HrgraphError as err:
         _stderr().print(f"hrgraph: error: {err}", markup=False, soft_wrap=True)
         return err.exit_code
@@ -495,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(err.exit_code)
     except BrokenPipeError:
         return 0
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":
