@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,14 +61,9 @@ def write_output(data: bytes, output: Path | None) -> None:
     output = output.expanduser()
     if output.parent and not output.parent.exists():
         raise BadInputError(f"{output}: the folder {output.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from hrgraph.report import write_atomic
+
+    write_atomic(output, data)
 
 
 def render_table(table: Table, fmt: str) -> bytes:

@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from hrgraph.errors import BadInputError
 from hrgraph.namespace import ELI, HRG, ID, SDG, SEMAPV, SSSOM
+from hrgraph.report import write_atomic
 from hrgraph.resources import corpus_files, ontology_file
 from hrgraph.store import RdfFormat, Store
 
@@ -489,10 +490,7 @@ def build(source: Path, output: Path) -> BuildResult:
     written = {}
     for name, builder in (("standards.nt", b), ("reviews.nt", reviews)):
         data = builder.ntriples()
-        path = output / name
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomic(output / name, data)
         written[name] = data.count(b"\n")
     return BuildResult(written)
 

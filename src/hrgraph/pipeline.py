@@ -22,7 +22,7 @@ from pathlib import Path
 from hrgraph.corpus import install
 from hrgraph.ingest import ingest
 from hrgraph.link.mappings import link_city
-from hrgraph.report import write_reports
+from hrgraph.report import write_atomic, write_reports
 from hrgraph.resources import Resource, resource_dir
 from hrgraph.store import Store
 from hrgraph.validate import ReportFormat, ScorecardFormat, scorecard, validate
@@ -49,9 +49,7 @@ class ExampleRun:
 
 
 def _write(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
     return path
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "push_graphs",
     "render",
     "write_report",
+    "write_atomic",
     "write_reports",
 ]
 
@@ -1372,7 +1373,7 @@ def render(report: Report, fmt: OutputFormat) -> dict[str, bytes]:
     return files
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that a reader never sees it half-written, even if the process is interrupted."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -1393,7 +1394,7 @@ def write_report(report: Report, fmt: OutputFormat, output: Path) -> list[Path]:
     written = []
     for suffix, data in render(report, fmt).items():
         path = output if not suffix else output.with_name(stem + suffix)
-        _write_atomic(path, data)
+        write_atomic(path, data)
         written.append(path)
     return written
 
