@@ -106,6 +106,8 @@ def network(cities: int, items: int, standards: dict[str, list[str]], seed: int 
         yield q(city, RDF_TYPE, f"<{HRG}LocalGovernment>")
         yield q(city, SKOS + "prefLabel", _lit(f"City {c:04d}"))
         yield q(city, HRG + "country", "<https://w3id.org/hrgraph/id/state/slovenia>")
+        for graph in (g_city, g_prop, g_cur):
+            yield q(city, HRG + "namedGraph", graph)
         for instrument in rng.sample(["icescr", "iccpr", "cedaw", "crc", "crpd", "agenda2030"], 3):
             yield q(city, HRG + "commitsTo", f"<https://w3id.org/hrgraph/id/{instrument}>")
         for dept in DEPARTMENTS:

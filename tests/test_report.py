@@ -159,7 +159,16 @@ def test_coverage_for_a_city_and_a_network(lakeside: Store, reports: dict[str, R
     network = build_report(lakeside, "coverage", ReportParams(city=None))
     cities = {r["city"]: r for r in network.table("Cities").records()}
     assert set(cities) == {"Hillside", "Lakeside"}
-    assert cities["Hillside"]["action_items"] == 1 and cities["Hillside"]["linked_items"] == 1
+    assert cities["Hillside"]["action_items"] == 1 and cities["Hillside"]["links"] == 3  # stated
+    # the network's figures add up the reports of its cities
+    each = {city: build_report(lakeside, "coverage", ReportParams(city=str(city))) for city in cities}
+    for table in ("SDG goals", "SDG targets", "Instruments", "Rights themes"):
+        per_city: dict[str, list[int]] = {}
+        for one in each.values():
+            for r in one.table(table).records():
+                per_city.setdefault(str(r["key"]), []).append(int(str(r["links"])))
+        found = {str(r["key"]): (r["cities"], r["links"]) for r in network.table(table).records()}
+        assert found == {key: (len(links), sum(links)) for key, links in per_city.items()}, table
 
 
 def test_a_city_report_needs_a_city(lakeside: Store) -> None:

@@ -803,30 +803,34 @@ def _gaps(store: Store, params: ReportParams) -> Report:
     )
 
 
+_DIMENSIONS = {
+    "goal": ("SDG goals", "By SDG goal"),
+    "target": ("SDG targets", "By SDG target"),
+    "instrument": ("Instruments", "By instrument"),
+    "theme": ("Rights themes", "By rights theme"),
+}
+
+
 def _coverage_rows(store: Store, context: _Context) -> tuple[tuple[str, ...], list[list[Cell]]]:
     return _select(store, "coverage", context.bindings())
 
 
 def _coverage(store: Store, params: ReportParams) -> Report:
     context = _resolve(store, params)
-    drop = ["city"] if context.city is not None else []
+    if context.city is None:
+        return _network_coverage(store, context)
+    drop = ["city"]
     coverage = _coverage_rows(store, context)
     columns, rows = coverage
     col = {c: i for i, c in enumerate(columns)}
     tables = []
-    titles = {
-        "goal": ("SDG goals", "By SDG goal"),
-        "target": ("SDG targets", "By SDG target"),
-        "instrument": ("Instruments", "By instrument"),
-        "theme": ("Rights themes", "By rights theme"),
-    }
-    for dimension in ("goal", "target", "instrument", "theme"):
+    for dimension, (title, heading) in _DIMENSIONS.items():
         subset = [r for r in rows if r[col["dimension"]] == dimension]
         subset.sort(key=lambda r: (str(r[col["city"]]), _natural(str(r[col["key"]]))))
         tables.append(
             _table(
-                titles[dimension][0],
-                titles[dimension][1],
+                title,
+                heading,
                 f"Measures, action items and links that serve each {dimension}, and the standards they reach.",
                 columns,
                 subset,
@@ -884,17 +888,16 @@ def _coverage(store: Store, params: ReportParams) -> Report:
         ),
         _status_chart(departments),
     )
-    place = context.city or "the network"
     introduction = (
-        f"How the measures of {place} cover the SDG goals and targets, the international instruments, the rights "
-        "themes and the departments of the administration.",
+        f"How the measures of {context.city} cover the SDG goals and targets, the international instruments, the "
+        "rights themes and the departments of the administration.",
         f"{len(per_city)} {'city' if len(per_city) == 1 else 'cities'}; "
         + "; ".join(f"{c}: {v[0]} action items, {v[1]} linked" for c, v in sorted(per_city.items())[:5])
         + ("…" if len(per_city) > 5 else "."),
     )
     return Report(
         "coverage",
-        f"Coverage — {place}",
+        f"Coverage — {context.city}",
         context.city,
         _parameters(context, "city"),
         introduction,
@@ -903,14 +906,69 @@ def _coverage(store: Store, params: ReportParams) -> Report:
     )
 
 
-def _heatmap(coverage: tuple[tuple[str, ...], list[list[Cell]]], targets: list[list[Cell]]) -> Chart:
-    """Measures per SDG target, goals as rows and the targets of each goal as columns."""
+def _network_coverage(store: Store, context: _Context) -> Report:
+    """Coverage across every city of the store: per goal, target, instrument and theme, then per city."""
+    columns, rows = _select(store, "coverage-network", {})
+    col = {c: i for i, c in enumerate(columns)}
+    tables = []
+    for dimension, (title, heading) in _DIMENSIONS.items():
+        subset = sorted(
+            (r for r in rows if r[col["dimension"]] == dimension), key=lambda r: _natural(str(r[col["key"]]))
+        )
+        tables.append(
+            _table(
+                title,
+                heading,
+                f"How many cities serve each {dimension}, through how many links, reaching how many standards.",
+                columns,
+                subset,
+                drop=["dimension"],
+                query="coverage-network",
+            )
+        )
+    c_columns, cities = _select(store, "coverage-cities", {})
+    tables.append(
+        _table(
+            "Cities",
+            "By city",
+            "For each city: its action items and its links (stated, curated and not yet reviewed proposals). "
+            "The report of one city (--city) adds its departments and what its measures reach.",
+            c_columns,
+            cities,
+            query="coverage-cities",
+        )
+    )
+    reached = [r for r in rows if r[col["dimension"]] == "target"]
+    _, targets = _select(store, "sdg-targets", {})
+    heatmap = _heatmap((columns, reached), targets, count="cities")
+    heatmap = replace(heatmap, title="Cities with a measure per SDG target")
+    goals = sum(1 for r in rows if r[col["dimension"]] == "goal")
+    introduction = (
+        f"How the {len(cities)} cities of the network cover the SDG goals and targets, the international "
+        "instruments and the rights themes: for each, how many cities serve it and through how many links.",
+        f"Their measures reach {goals} of the 17 goals and {len(reached)} of the 169 targets.",
+    )
+    return Report(
+        "coverage",
+        "Coverage — the network",
+        None,
+        _parameters(context, "city"),
+        introduction,
+        tuple(tables),
+        (heatmap,),
+    )
+
+
+def _heatmap(
+    coverage: tuple[tuple[str, ...], list[list[Cell]]], targets: list[list[Cell]], count: str = "measures"
+) -> Chart:
+    """Measures (or another count) per SDG target, goals as rows and the targets of each goal as columns."""
     columns, rows = coverage
     col = {c: i for i, c in enumerate(columns)}
     counts: dict[str, float] = defaultdict(float)
     for r in rows:
         if r[col["dimension"]] == "target":
-            counts[str(r[col["key"]])] += float(str(r[col["measures"]]))
+            counts[str(r[col["key"]])] += float(str(r[col[count]]))
     per_goal: dict[int, list[str]] = defaultdict(list)
     for t in targets:
         per_goal[int(str(t[0]))].append(str(t[2]))

@@ -492,6 +492,8 @@ class _Builder:
         t.add(self.city, A, iri(HRG.LocalGovernment))
         t.add(self.city, LABEL, lit(self.name, self.lang))
         t.add(self.city, iri(HRG.baseIRI), typed(self.base, XSD.anyURI))
+        for kind in ("city", "proposed", "curated"):
+            t.add(self.city, iri(HRG.namedGraph), iri(graph_iri(kind + self.graph.removeprefix("city"))))
         if self.profile is None:
             return
         if self.profile.country:
