@@ -3,8 +3,9 @@
 Checked against golden files in tests/data/report/golden/example-city, written with
 ``HRGRAPH_UPDATE_GOLDEN=1``: when ingest or linking change what Example City holds, rewrite them and
 read the difference. The UPR matrix has thousands of rows (every recommendation × every measure that
-answers it through a theme or an article); its golden files keep the submission (DOCX) in full and,
-for the other formats, the first lines with the length and SHA-256 of the whole. Skipped where the
+answers it through a theme or an article): the documents (DOCX, HTML, Markdown) give one row per
+recommendation and are kept in full; for XLSX, CSV and JSON, which keep every row, the golden files
+keep the first lines with the length and SHA-256 of the whole. Skipped where the
 example city or the pipeline is not there.
 """
 
@@ -62,8 +63,31 @@ def test_golden(reports: dict[str, Report], name: str, fmt: OutputFormat) -> Non
         file = f"{name}{suffix}" if suffix else f"{name}{fmt.suffix}"
         suffixed = ".txt" if fmt in (OutputFormat.DOCX, OutputFormat.XLSX) else ""
         text = _as_text(fmt, file, data)
-        if name == "upr" and fmt is not OutputFormat.DOCX and not suffix.startswith("-summary"):
+        if (
+            name == "upr"
+            and fmt in (OutputFormat.CSV, OutputFormat.JSON, OutputFormat.XLSX)
+            and not suffix.startswith("-summary")
+        ):
             lines = text.splitlines()
             digest = hashlib.sha256(text.encode()).hexdigest()
             text = "\n".join([*lines[:40], f"… {len(lines)} lines in all, SHA-256 {digest}"]) + "\n"
         _golden(f"example-city/{name}/{file}{suffixed}", text)
+
+
+def test_documents_give_one_row_per_recommendation_and_its_closest_responses(reports: dict[str, Report]) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    text = render(reports["upr"], OutputFormat.MD)[""].decode()
+    section = text.split("## UPR recommendations")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| Paragraph")]
+    assert len(rows) == len({r["recommendation_iri"] for r in matrix})
+    cells = [row.split(" | ")[3] for row in rows]
+    assert all(len(cell.split("<br>")) <= 7 for cell in cells)
+    longest = max(cells, key=lambda c: len(c.split("<br>")))
+    assert "more (all of them in the XLSX, CSV or JSON)" in longest
+    # an action item answering through an article comes before any provision answering through a theme
+    paragraph = rows[cells.index(longest)].split(" | ")[0].lstrip("| ")
+    responses = [r for r in matrix if r["paragraph"] == paragraph and r["measure_iri"]]
+    assert len(responses) > 7
+    first = longest.split("<br>")[0]
+    best = min(responses, key=lambda r: ("article" not in str(r["route"]), r["measure_kind"] != "action item"))
+    assert ("article" in first) == ("article" in str(best["route"]))

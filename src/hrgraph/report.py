@@ -1092,10 +1092,6 @@ def _csv(table: ReportTable) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _md_cell(value: Cell) -> str:
-    return _text(value).replace("|", "\\|").replace("\n", " ")
-
-
 def _markdown(report: Report) -> bytes:
     lines = [f"# {report.title}", ""]
     lines += [f"- {k}: {v}" for k, v in report.parameters if v]
@@ -1104,16 +1100,15 @@ def _markdown(report: Report) -> bytes:
         lines += [f"{n}. {paragraph}"]
     lines.append("")
     for table in report.tables:
-        shown = table.shown()
         lines += [f"## {table.title}", "", table.description, ""]
         if not table.rows:
             lines += ["(none)", ""]
             continue
-        lines.append("| " + " | ".join(_header(c) or c for c in shown) + " |")
-        lines.append("|" + "|".join("---" for _ in shown) + "|")
-        index = [table.columns.index(c) for c in shown]
-        for row in table.rows:
-            lines.append("| " + " | ".join(_md_cell(row[i]) for i in index) + " |")
+        headers, body = _grid(report, table)
+        lines.append("| " + " | ".join(headers) + " |")
+        lines.append("|" + "|".join("---" for _ in headers) + "|")
+        for cells in body:
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", "<br>") for c in cells) + " |")
         lines.append("")
     return "\n".join(lines).encode()
 
@@ -1191,7 +1186,7 @@ def _docx(report: Report) -> bytes:
         if not table.rows:
             document.add_paragraph("None.")
             continue
-        headers, body = _docx_grid(report, table)
+        headers, body = _grid(report, table, word=True)
         grid = document.add_table(rows=1, cols=len(headers))
         grid.style = "Table Grid"
         for cell, header in zip(grid.rows[0].cells, headers, strict=True):
@@ -1211,8 +1206,35 @@ def _docx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _docx_grid(report: Report, table: ReportTable) -> tuple[list[str], list[list[str]]]:
-    """Return the header and rows of a Word table; the UPR matrix gets one row per recommendation."""
+_SHOWN_RESPONSES = 6  # responses listed per recommendation in DOCX, HTML and Markdown
+
+
+def _response_rank(r: Mapping[str, Cell]) -> tuple[int, int, int, float, str]:
+    """Order the responses to a recommendation: the closest route, action items, the firmest link first."""
+    route = str(r["route"] or "")
+    closeness = 0 if "direct" in route else 1 if "article" in route else 2
+    kind = {"action item": 0, "provision": 1}.get(str(r["measure_kind"]), 2)
+    status = {"stated by the city": 0, "curated": 1}.get(str(r["link_status"]), 2)
+    return closeness, kind, status, -float(str(r["confidence"] or 0)), _text(r["measure_number"])
+
+
+def _response(r: Mapping[str, Cell]) -> str:
+    parts = (
+        " ".join(p for p in (_text(r["measure_number"]), _text(r["measure_label"])) if p),
+        _text(r["responsible_body"]),
+        _text(r["item_status"]),
+        f"{_text(r['route'])} ({_text(r['link_status'])})",
+    )
+    return " — ".join(p for p in parts if p)
+
+
+def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Return the header and rows of a table in a document (DOCX, HTML, Markdown).
+
+    The UPR matrix gets one row per recommendation, with its closest and firmest responses first and at
+    most ``_SHOWN_RESPONSES`` of them (XLSX, CSV and JSON keep every response). In Word, the VLR table
+    keeps the columns a landscape page has room for.
+    """
     records = table.records()
     if report.name == "upr" and table.name == "UPR matrix":
         headers = [
@@ -1229,20 +1251,12 @@ def _docx_grid(report: Report, table: ReportTable) -> tuple[list[str], list[list
         for rows in grouped.values():
             first = rows[0]
             states = _text(first["recommending_states"])
-            measures = [
-                " — ".join(
-                    part
-                    for part in (
-                        " ".join(p for p in (_text(r["measure_number"]), _text(r["measure_label"])) if p),
-                        _text(r["responsible_body"]),
-                        _text(r["item_status"]),
-                        f"{_text(r['route'])} ({_text(r['link_status'])})",
-                    )
-                    if part
+            responses = sorted((r for r in rows if r["measure_iri"]), key=_response_rank)
+            measures = [_response(r) for r in responses[:_SHOWN_RESPONSES]]
+            if len(responses) > _SHOWN_RESPONSES:
+                measures.append(
+                    f"… and {len(responses) - _SHOWN_RESPONSES} more (all of them in the XLSX, CSV or JSON)"
                 )
-                for r in rows
-                if r["measure_iri"]
-            ]
             assessments = sorted({_text(r["assessment"]) for r in rows if r["assessment"]})
             body.append(
                 [
@@ -1255,7 +1269,7 @@ def _docx_grid(report: Report, table: ReportTable) -> tuple[list[str], list[list
             )
         return headers, body
     shown = table.shown()
-    if report.name == "vlr" and table.name == "VLR":
+    if word and report.name == "vlr" and table.name == "VLR":
         shown = tuple(
             c
             for c in (
@@ -1386,20 +1400,17 @@ def _html(report: Report) -> bytes:
             f'<figure class="chart" id="chart-{chart.name}" aria-label="{html.escape(chart.title)}">{svg}</figure>'
         )
     for table in report.tables:
-        shown = table.shown()
-        index = [table.columns.index(c) for c in shown]
         out.append(f'<h2 id="{_slug(table.name)}">{html.escape(table.title)}</h2>')
         out.append(f"<p>{html.escape(table.description)}</p>")
         if not table.rows:
             out.append("<p>None.</p>")
             continue
+        headers, body = _grid(report, table)
         out.append(
-            "<table><thead><tr>"
-            + "".join(f"<th>{html.escape(_header(c) or c)}</th>" for c in shown)
-            + "</tr></thead><tbody>"
+            "<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"
         )
-        for row in table.rows:
-            out.append("<tr>" + "".join(f"<td>{html.escape(_text(row[i]))}</td>" for i in index) + "</tr>")
+        for cells in body:
+            out.append("<tr>" + "".join(f"<td>{html.escape(c).replace(chr(10), '<br>')}</td>" for c in cells) + "</tr>")
         out.append("</tbody></table>")
     out.append("</body></html>\n")
     return "\n".join(out).encode()
