@@ -167,12 +167,14 @@ def network(cities: int, items: int, standards: dict[str, list[str]], seed: int 
                     yield q(s, p, o, graph)
                 if cls == "ProposedLink" and roll > 0.6:
                     review = "CuratedLink" if roll > 0.7 else "RejectedLink"
-                    yield q(link_iri, RDF_TYPE, f"<{HRG}{review}>", g_cur)
-                    yield q(link_iri, HRG + "linkSubject", item, g_cur)
-                    yield q(link_iri, HRG + "linkPredicate", f"<{HRG}{predicates[kind]}>", g_cur)
-                    yield q(link_iri, HRG + "linkObject", target, g_cur)
-                    yield q(link_iri, SSSOM + "confidence", _typed(confidence, "double"), g_cur)
-                    yield q(link_iri, HRG + "derivedFrom", link_iri, g_cur)
+                    review_iri = f"<{base}link/{hashlib.sha256(f'{item_iri} {target_iri} review'.encode()).hexdigest()[:16]}>"
+                    yield q(review_iri, RDF_TYPE, f"<{HRG}{review}>", g_cur)
+                    yield q(review_iri, HRG + "linkSubject", item, g_cur)
+                    yield q(review_iri, HRG + "linkPredicate", f"<{HRG}{predicates[kind]}>", g_cur)
+                    yield q(review_iri, HRG + "linkObject", target, g_cur)
+                    yield q(review_iri, SSSOM + "confidence", _typed(confidence, "double"), g_cur)
+                    yield q(review_iri, HRG + "reviewDate", _typed("2025-01-15", "date"), g_cur)
+                    yield q(review_iri, HRG + "reviewOf", link_iri, g_cur)
                 if cls == "StatedLink":
                     yield q(item, HRG + predicates[kind], target)
 

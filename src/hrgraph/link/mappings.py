@@ -99,7 +99,7 @@ WHERE {
 """
 _DERIVED = """
 PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
-SELECT ?link ?from WHERE { GRAPH ?g { ?link hrg:derivedFrom ?from } }
+SELECT ?link ?from WHERE { GRAPH ?g { ?link hrg:derivedFrom|hrg:reviewOf ?from } }
 """
 
 
@@ -284,7 +284,7 @@ def mappings_graph(mappings: Iterable[Mapping]) -> rdflib.Graph:
         g.add((link, SSSOM.mapping_tool_version, Literal(m.tool_version)))
         g.add((link, SSSOM.mapping_date, Literal(m.mapping_date, datatype=XSD.date)))
         for source in m.derived_from:
-            g.add((link, HRG.derivedFrom, URIRef(source)))
+            g.add((link, HRG.derivedFrom if m.kind == "proposed" else HRG.reviewOf, URIRef(source)))
         if m.kind != "proposed":
             g.add((link, SSSOM.reviewer_id, Literal(m.reviewer)))
             g.add((link, HRG.reviewDate, Literal(m.review_date, datatype=XSD.date)))

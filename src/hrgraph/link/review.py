@@ -4,7 +4,7 @@
 highlighted, the standard, the confidence, the method and why) with a ``decision`` column to fill
 with ``accept`` or ``reject``. :func:`import_review` turns accepted rows into ``hrg:CuratedLink``
 and rejected rows into ``hrg:RejectedLink`` in graph ``curated/NAME``
-(``semapv:ManualMappingCuration``, reviewer, date, ``hrg:derivedFrom`` the proposal); ``hrgraph
+(``semapv:ManualMappingCuration``, reviewer, date, ``hrg:reviewOf`` the proposal); ``hrgraph
 link`` never proposes a decided pair again and never touches that graph. The curated graph is
 rewritten in one transaction, so a failing import changes nothing.
 """
