@@ -101,6 +101,16 @@ def test_link_city_replaces_and_keeps_decisions(tmp_path: Path) -> None:
         assert accepted.reviewer == "A. Curator" and accepted.review_date == "2025-03-02"
         assert accepted.mapping_justification == str(SEMAPV.ManualMappingCuration)
         assert accepted.derived_from and accepted.derived_from[0].startswith(BASE + "link/")
+        # a review is a link of its own, hrg:reviewOf the proposal (not hrg:derivedFrom, the inference chain)
+        assert accepted.iri != accepted.derived_from[0]
+        assert store.ask(
+            "ASK { GRAPH ?g { ?review <https://w3id.org/hrgraph/ontology#reviewOf> ?proposal } }",
+            {
+                "g": URIRef(graph_iri(f"curated/{CITY}")),
+                "review": URIRef(accepted.iri),
+                "proposal": URIRef(accepted.derived_from[0]),
+            },
+        )
         assert store.ask(
             "ASK { GRAPH ?g { ?s <https://w3id.org/hrgraph/ontology#contributesTo> ?o } }",
             {"g": URIRef(graph_iri(f"curated/{CITY}")), "s": URIRef(SEC_2), "o": URIRef(SDG + "11.1")},
