@@ -3,7 +3,9 @@
 How ``hrgraph.link.linker.CALIBRATION`` was made. With the calibration switched off, the linker runs
 over the labelled sets whose terms allow shipping numbers derived from them: the local-policy passages
 (written for the project) and the OHCHR Slovenia lists (UN documents). SwissText (AGPL) and the UPR
-Info export (no licence) are used for evaluation only, never for fitting. Every link it proposes (any confidence) is marked
+Info export (no licence) are used for evaluation only, never for fitting. The linker's classifier learns
+from the Slovenia recommendations, so these are linked by cross-validation (each by a classifier trained
+without it, :func:`hrgraph.link.evaluate.crossval_predictions`). Every link it proposes (any confidence) is marked
 right or wrong against the set's gold standards of that level. Per level, an isotonic (monotone)
 regression of right/wrong on the combined score is fitted over all the links of all the sets
 pooled (each link weighing the same, so the sets where links are least reliable pull the curve
@@ -22,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from hrgraph.link import linker as linker_module
-from hrgraph.link.evaluate import DATASETS, _predictions, _sample, read_dataset
+from hrgraph.link.evaluate import DATASETS, _predictions, _sample, crossval_predictions, read_dataset
 from hrgraph.link.knowledge import LEVELS, load_knowledge
 from hrgraph.link.linker import Linker
 
@@ -67,6 +69,13 @@ def main() -> None:
     linker = Linker(knowledge, min_confidence=0.0)
     observed: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     for name in args.dataset or ("local-policy", "ohchr-slovenia"):
+        if name == "ohchr-slovenia":
+            reviews = Path(__file__).resolve().parent.parent / "corpora" / "reviews" / "upr-slovenia.csv"
+            for ex, predicted in crossval_predictions(args.data, reviews):
+                for level, found in predicted.items():
+                    for iri, score in found.items():
+                        observed[level][name].append((score, 1.0 if iri in ex.gold[level] else 0.0))
+            continue
         examples = _sample(read_dataset(name, args.data, knowledge), args.limit)
         scope: dict[str, set[str]] = defaultdict(set)
         for ex in examples:

@@ -38,7 +38,7 @@ from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link.knowledge import Knowledge, load_knowledge
 from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Linker
 
-__all__ = ["DATASETS", "Band", "Evaluation", "Example", "Score", "evaluate", "read_dataset"]
+__all__ = ["DATASETS", "Band", "Evaluation", "Example", "Score", "crossval_predictions", "evaluate", "read_dataset"]
 
 DATASETS = ("local-policy", "swisstext-goals", "swisstext-targets", "ohchr-slovenia", "upr-info")
 SINGLE_LABEL = 0.5  # a single-label task takes the top goal only when it is more likely right than not
@@ -325,7 +325,12 @@ def evaluate(
     if not data.is_dir():
         raise BadInputError(f"{data}: no such folder; give the shared data folder with --data")
     knowledge = linker.knowledge if linker else load_knowledge()
-    linker = Linker(knowledge, min_confidence=0.0, max_passage_words=linker.max_passage_words if linker else 200)
+    linker = Linker(
+        knowledge,
+        min_confidence=0.0,
+        max_passage_words=linker.max_passage_words if linker else 200,
+        classifier=linker.classifier if linker else None,
+    )
     chosen = list(datasets) if datasets else list(DATASETS)
     for name in chosen:
         if name not in DATASETS:
@@ -390,3 +395,39 @@ def evaluate(
         high_correct = sum(b.correct for b in result.bands if b.level == level and b.low >= 0.8)
         result.bands.append(Band(level, 0.8, 1.01, high_links, high_correct))
     return result
+
+
+def crossval_predictions(
+    data: Path, reviews: Path, *, folds: int = 5
+) -> list[tuple[Example, dict[str, dict[str, float]]]]:
+    """Link the OHCHR Slovenia recommendations, each with a classifier trained without it.
+
+    The recommendations of the review table ``reviews`` (``corpora/reviews/upr-slovenia.csv``) are
+    split into ``folds`` parts by their order; for each part the levels the reviews label (SDG goals,
+    themes) are retrained without it, and the linker with that classifier links the part. Returns
+    every example with its predictions (any confidence), as :func:`evaluate` scores them.
+    """
+    from hrgraph.link.classifier import Classifier, load_classifier, read_reviews, train, training_documents
+    from hrgraph.resources import corpus_files
+
+    knowledge = load_knowledge()
+    rows = read_reviews(reviews)
+    examples = read_dataset("ohchr-slovenia", data, knowledge)
+    scope: dict[str, set[str]] = defaultdict(set)
+    for ex in examples:
+        for level, gold in ex.gold.items():
+            scope[level] |= gold
+    frozen = {level: frozenset(v) for level, v in scope.items()}
+    idents = sorted({f"{r['cycle']}/{r['paragraph']}" for r in rows})
+    fold_of = {ident: i % folds for i, ident in enumerate(idents)}
+    corpus = corpus_files()
+    shipped = load_classifier()
+    found = []
+    for fold in range(folds):
+        held = {ident for ident, f in fold_of.items() if f == fold}
+        documents = training_documents(knowledge, corpus, rows, exclude=held)
+        model = Classifier(dict(shipped.levels))
+        model.levels.update(train(documents, levels=("sdg-goal", "theme")).levels)
+        linker = Linker(knowledge, min_confidence=0.0, classifier=model)
+        found += [(ex, _predictions(linker, ex, frozen)) for ex in examples if fold_of.get(ex.ident, 0) == fold]
+    return found

@@ -49,6 +49,7 @@ __all__ = [
     "TermEntry",
     "aurora_files",
     "compile_knowledge",
+    "concept_texts",
     "load_knowledge",
 ]
 
@@ -284,9 +285,31 @@ def _content_words(term: str) -> list[str]:
     return [t.norm for t in tokenise(term) if t.lower not in STOPWORDS]
 
 
-def compile_knowledge(corpus: Sequence[Traversable], aurora: Sequence[Traversable], digest: str = "") -> Knowledge:
-    """Compile the corpus files and Aurora query files into the linker's tables."""
-    g = _Triples(corpus)
+@dataclass
+class _Read:
+    """The concepts of the corpus with their texts and terms, before they are indexed."""
+
+    graph: _Triples
+    level_of: dict[str, str]
+    abbreviations: dict[str, str]
+    concepts: dict[str, Concept]
+    numbering: dict[str, str]
+    texts: dict[str, list[str]]
+    raw_terms: list[tuple[str, str, str]]
+
+
+def concept_texts(corpus: Sequence[Traversable]) -> tuple[dict[str, Concept], dict[str, list[str]]]:
+    """Return the concepts of the corpus files and, per concept, its texts one by one.
+
+    The texts of a target are its wording, its indicators' wording and its synonyms; of an article
+    its wording, summary, heading and synonyms (its paragraphs' included); of a theme its label,
+    definition, synonyms and the UHRI labels filed under it.
+    """
+    read = _read_concepts(_Triples(corpus))
+    return read.concepts, {iri: [t for t in texts if t] for iri, texts in read.texts.items()}
+
+
+def _read_concepts(g: _Triples) -> _Read:
     level_of: dict[str, str] = {}
     for iri, types in g.types.items():
         for t in types:
@@ -364,6 +387,16 @@ def compile_knowledge(corpus: Sequence[Traversable], aurora: Sequence[Traversabl
             indicated = g.one(iri, _SKOS + "broader")
             if indicated:
                 texts[indicated].append(text)
+    return _Read(g, level_of, abbreviations, concepts, numbering, texts, raw_terms)
+
+
+def compile_knowledge(corpus: Sequence[Traversable], aurora: Sequence[Traversable], digest: str = "") -> Knowledge:
+    """Compile the corpus files and Aurora query files into the linker's tables."""
+    g = _Triples(corpus)
+    read = _read_concepts(g)
+    level_of, abbreviations, concepts = read.level_of, read.abbreviations, read.concepts
+    numbering, raw_terms = read.numbering, read.raw_terms
+    texts: dict[str, list[str]] = defaultdict(list, {iri: list(t) for iri, t in read.texts.items()})
     # a goal's text for similarity includes its targets' texts
     for iri, concept in concepts.items():
         if concept.level == "sdg-target" and concept.parent in concepts:

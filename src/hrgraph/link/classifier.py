@@ -1,0 +1,318 @@
+"""A linear classifier per level: the standards a passage's words point at, learnt from labelled text.
+
+One logistic regression per standard (one-vs-rest), over the stems of a passage's content words and
+their adjacent pairs (binary, scaled to unit length). It is trained by ``scripts/train_link_model.py``
+on the texts the project ships and may learn from: the wording of the SDG targets and their
+indicators, the synonyms of goals, targets, themes and articles, the themes' definitions, the articles
+(labelled with the themes that state them), the Aurora query phrases of each target, and the OHCHR
+Slovenia recommendations with OHCHR's own SDG and theme tags (``corpora/reviews/upr-slovenia.csv``).
+Training is deterministic (full-batch gradient steps from zero weights), so the same sources give the
+same model.
+
+The model ships as gzipped JSON inside the package (``hrgraph/link/classifier.json.gz``): per level, the
+standards, their biases and, per feature, the weights that matter. Prediction is plain Python.
+
+>>> model = load_classifier()
+>>> from hrgraph.link.text import tokenise
+>>> ranked = model.predict(tokenise("Provide shelters and social housing for homeless families."), "sdg-goal")
+>>> ranked[0][0]
+'http://metadata.un.org/sdg/11'
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from hrgraph.errors import HrgraphError
+from hrgraph.link.aurora import And, Near, Node, Not, Or, Term
+from hrgraph.link.knowledge import Concept, Knowledge, concept_texts
+from hrgraph.link.text import Token, similarity_features, tokenise
+
+__all__ = [
+    "MODEL_LEVELS",
+    "Classifier",
+    "Document",
+    "LevelModel",
+    "features",
+    "load_classifier",
+    "model_bytes",
+    "read_reviews",
+    "train",
+    "training_documents",
+]
+
+MODEL_LEVELS = ("sdg-goal", "sdg-target", "theme")
+"""The levels the classifier scores."""
+_FORMAT = 1
+_SDG = "http://metadata.un.org/sdg/"
+_MODEL = "classifier.json.gz"
+
+
+def features(tokens: Iterable[Token]) -> list[str]:
+    """Return the features of a passage: content-word stems and adjacent pairs of them, once each.
+
+    >>> features(tokenise("Affordable housing for homeless families"))
+    ['afford', 'afford hous', 'famili', 'homeless', 'homeless famili', 'hous', 'hous homeless']
+    """
+    words = similarity_features(tokens)
+    return sorted({*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))})
+
+
+@dataclass(frozen=True)
+class Document:
+    """A training text and the standards it is labelled with (per level); ``group`` names its source."""
+
+    text: str
+    labels: dict[str, frozenset[str]]
+    group: str = ""
+
+
+@dataclass
+class LevelModel:
+    """The weights of one level: feature → [(standard index, weight)], and a bias per standard."""
+
+    classes: list[str]
+    bias: list[float]
+    weights: dict[str, list[tuple[int, float]]]
+
+    def scores(self, feats: Sequence[str]) -> dict[int, float]:
+        """Return the logit of every standard some feature of the passage speaks for or against."""
+        if not feats:
+            return {}
+        scale = 1.0 / math.sqrt(len(feats))
+        logits: dict[int, float] = defaultdict(float)
+        for f in feats:
+            for index, w in self.weights.get(f, ()):
+                logits[index] += w * scale
+        return {i: x + self.bias[i] for i, x in logits.items()}
+
+
+@dataclass
+class Classifier:
+    """The models of all levels."""
+
+    levels: dict[str, LevelModel] = field(default_factory=dict)
+
+    def predict(self, tokens: Sequence[Token], level: str, floor: float = 0.0) -> list[tuple[str, float]]:
+        """Return (standard, probability) of one level, best first, those above ``floor`` only."""
+        model = self.levels.get(level)
+        if model is None:
+            return []
+        found = []
+        for index, logit in model.scores(features(tokens)).items():
+            p = 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
+            if p > floor:
+                found.append((model.classes[index], p))
+        return sorted(found, key=lambda x: (-x[1], x[0]))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the model as JSON-compatible values."""
+        return {
+            "format": _FORMAT,
+            "levels": {
+                level: {
+                    "classes": m.classes,
+                    "bias": m.bias,
+                    "weights": {f: [x for pair in pairs for x in pair] for f, pairs in sorted(m.weights.items())},
+                }
+                for level, m in self.levels.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Classifier:
+        """Read a model written by :meth:`to_json`."""
+        if data.get("format") != _FORMAT:
+            raise ValueError("the classifier has another format; retrain it with scripts/train_link_model.py")
+        levels = {}
+        for level, m in data["levels"].items():
+            weights = {
+                f: [(int(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
+                for f, flat in m["weights"].items()
+            }
+            levels[level] = LevelModel(list(m["classes"]), [float(b) for b in m["bias"]], weights)
+        return cls(levels)
+
+
+@cache
+def load_classifier() -> Classifier:
+    """Return the packaged classifier."""
+    source = resources.files("hrgraph.link") / _MODEL
+    if not source.is_file():
+        raise HrgraphError(f"the linker's model {_MODEL} is not in the installed package: reinstall hrgraph")
+    return Classifier.from_json(json.loads(gzip.decompress(source.read_bytes())))
+
+
+def model_bytes(model: Classifier) -> bytes:
+    """Return a model as the package ships it: sorted, compact JSON, gzipped without a time stamp."""
+    text = json.dumps(model.to_json(), separators=(",", ":"), sort_keys=True) + "\n"
+    return gzip.compress(text.encode(), compresslevel=9, mtime=0)
+
+
+# --- training data -------------------------------------------------------------------------------------
+
+
+def read_reviews(path: Path) -> list[dict[str, str]]:
+    """Read the UPR review table of the corpus (``corpora/reviews/upr-slovenia.csv``)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _phrases(node: Node) -> list[str]:
+    if isinstance(node, Term):
+        return [" ".join(w.replace("*", "").replace("?", "") for w in node.words)]
+    if isinstance(node, Or | And):
+        return [p for child in node.children for p in _phrases(child)]
+    if isinstance(node, Near):
+        return [*_phrases(node.left), *_phrases(node.right)]
+    if isinstance(node, Not):
+        return _phrases(node.left)
+    return []
+
+
+def training_documents(
+    knowledge: Knowledge,
+    corpus: Sequence[Any],
+    reviews: Sequence[Mapping[str, str]] = (),
+    *,
+    exclude: Iterable[str] = (),
+) -> list[Document]:
+    """Return the labelled training texts: the corpus's own texts and the reviews' tagged recommendations.
+
+    ``exclude`` names reviews (``cycle/paragraph``) to leave out, for cross-validation.
+    """
+    concepts, texts = concept_texts(corpus)
+    k = knowledge
+    docs: list[Document] = []
+
+    def goal_of(target: str) -> str | None:
+        concept = concepts.get(target)
+        return concept.parent if concept else None
+
+    def level(iri: str) -> str:
+        concept: Concept | None = concepts.get(iri)
+        return concept.level if concept else ""
+
+    themes_of_target = k.reverse["theme_targets"]
+    for iri, concept in sorted(concepts.items()):
+        own = texts.get(iri, [])
+        if concept.level == "sdg-target":
+            goal = goal_of(iri)
+            themes = frozenset(t for t in themes_of_target.get(iri, ()) if level(t) == "theme")
+            for text in own:
+                labels = {"sdg-target": frozenset({iri}), "sdg-goal": frozenset({goal} if goal else ())}
+                docs.append(Document(text, {**labels, "theme": themes}, "target"))
+        elif concept.level == "sdg-goal":
+            docs += [Document(t, {"sdg-goal": frozenset({iri})}, "goal") for t in own]
+        elif concept.level == "theme":
+            targets = frozenset(k.theme_targets.get(iri, ()))
+            goals = frozenset(g for g in (goal_of(t) for t in targets) if g)
+            labels = {"theme": frozenset({iri})}
+            if 0 < len(goals) <= 3:  # a theme spread over many goals says little about any of them
+                labels["sdg-goal"] = goals
+            for text in own:
+                docs.append(Document(text, labels, "theme"))
+        elif concept.level == "article":
+            themes = frozenset(t for t in k.reverse["enshrined"].get(iri, ()) if level(t) == "theme")
+            if themes:
+                docs += [Document(t, {"theme": themes}, "article") for t in own]
+    for line in k.queries:
+        goal = goal_of(line.target)
+        text = "; ".join(_phrases(line.node))
+        labels = {"sdg-target": frozenset({line.target}), "sdg-goal": frozenset({goal} if goal else ())}
+        docs.append(Document(text, labels, "query"))
+    excluded = set(exclude)
+    for row in reviews:
+        ident = f"{row.get('cycle', '')}/{row.get('paragraph', '')}"
+        text = (row.get("recommendation") or "").strip()
+        if ident in excluded or not text:
+            continue
+        labels = {}
+        tagged = {
+            t for label in (row.get("themes") or "").split(";") for t in k.uhri_themes.get(label.strip().lower(), ())
+        }
+        if tagged:
+            labels["theme"] = frozenset(tagged)
+        numbers = [g.strip() for g in (row.get("sdg_goals") or "").split(";") if g.strip()]
+        if numbers or row.get("cycle") != "2":  # the second cycle (2014) predates the SDGs: no tag is no answer
+            labels["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in numbers)
+        docs.append(Document(text, labels, "review"))
+    return docs
+
+
+# --- training ------------------------------------------------------------------------------------------
+
+
+def train(
+    documents: Sequence[Document],
+    *,
+    levels: Sequence[str] = MODEL_LEVELS,
+    l2: float = 1e-4,
+    steps: int = 300,
+    rate: float = 0.05,
+    keep: float = 0.05,
+) -> Classifier:
+    """Fit one-vs-rest logistic regressions per level on the documents labelled at that level.
+
+    Full-batch Adam steps from zero weights (deterministic); weights smaller than ``keep`` are dropped.
+    """
+    import numpy as np
+
+    model = Classifier()
+    for lv in levels:
+        docs = [d for d in documents if lv in d.labels]
+        classes = sorted({c for d in docs for c in d.labels[lv]})
+        if not docs or not classes:
+            continue
+        feats = [features(tokenise(d.text)) for d in docs]
+        keep_docs = [i for i, fs in enumerate(feats) if fs]
+        docs, feats = [docs[i] for i in keep_docs], [feats[i] for i in keep_docs]
+        vocab = sorted({f for fs in feats for f in fs})
+        column = {f: i for i, f in enumerate(vocab)}
+        # the documents as a sparse matrix: by row (for X·W) and by column (for Xᵀ·E)
+        rows = np.array([r for r, fs in enumerate(feats) for _ in fs], dtype=np.int64)
+        cols = np.array([column[f] for fs in feats for f in fs], dtype=np.int64)
+        vals = np.array([1.0 / math.sqrt(len(fs)) for fs in feats for _ in fs], dtype=np.float64)
+        row_starts = np.searchsorted(rows, np.arange(len(docs)))
+        order = np.argsort(cols, kind="stable")
+        c_rows, c_cols, c_vals = rows[order], cols[order], vals[order]
+        col_starts = np.searchsorted(c_cols, np.arange(len(vocab)))
+        index = {c: i for i, c in enumerate(classes)}
+        y = np.zeros((len(docs), len(classes)), dtype=np.float64)
+        for row, d in enumerate(docs):
+            y[row, [index[c] for c in d.labels[lv]]] = 1.0
+        w = np.zeros((len(vocab), len(classes)), dtype=np.float64)
+        b = np.zeros(len(classes), dtype=np.float64)
+        mw, vw = np.zeros_like(w), np.zeros_like(w)
+        mb, vb = np.zeros_like(b), np.zeros_like(b)
+        n = float(len(docs))
+        for step in range(1, steps + 1):
+            z = np.add.reduceat(vals[:, None] * w[cols], row_starts, axis=0) + b
+            p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+            error = (p - y) / n
+            gw = np.add.reduceat(c_vals[:, None] * error[c_rows], col_starts, axis=0) + l2 * w
+            gb = error.sum(axis=0)
+            for value, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
+                m *= 0.9
+                m += 0.1 * grad
+                v *= 0.999
+                v += 0.001 * grad * grad
+                value -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        weights: dict[str, list[tuple[int, float]]] = {}
+        for f, i in column.items():
+            row_w = w[i]
+            kept = [(int(j), round(float(row_w[j]), 3)) for j in np.flatnonzero(np.abs(row_w) >= keep)]
+            if kept:
+                weights[f] = kept
+        model.levels[lv] = LevelModel(classes, [round(float(v), 3) for v in b], weights)
+    return model

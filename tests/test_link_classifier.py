@@ -1,0 +1,69 @@
+"""The linker's classifier: training, the shipped model, its place among the signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hrgraph.link.classifier import Classifier, Document, load_classifier, train
+from hrgraph.link.knowledge import load_knowledge
+from hrgraph.link.linker import Linker
+from hrgraph.link.text import tokenise
+
+_SDG = "http://metadata.un.org/sdg/"
+
+
+def _documents() -> list[Document]:
+    return [
+        Document("homeless shelters and social housing", {"sdg-goal": frozenset({_SDG + "11"})}),
+        Document("affordable housing for low-income tenants", {"sdg-goal": frozenset({_SDG + "11"})}),
+        Document("primary schools and teacher training", {"sdg-goal": frozenset({_SDG + "4"})}),
+        Document("literacy classes and school enrolment", {"sdg-goal": frozenset({_SDG + "4"})}),
+        Document("the council met on Tuesday", {"sdg-goal": frozenset()}),
+    ]
+
+
+def test_training_is_deterministic_and_learns() -> None:
+    first = train(_documents(), levels=("sdg-goal",), steps=100)
+    second = train(_documents(), levels=("sdg-goal",), steps=100)
+    assert first.to_json() == second.to_json()
+    ranked = first.predict(tokenise("more social housing for tenants"), "sdg-goal")
+    assert ranked[0][0] == _SDG + "11"
+    ranked = first.predict(tokenise("school enrolment of girls"), "sdg-goal")
+    assert ranked[0][0] == _SDG + "4"
+
+
+def test_model_round_trips_through_json() -> None:
+    model = train(_documents(), levels=("sdg-goal",), steps=50)
+    again = Classifier.from_json(model.to_json())
+    words = tokenise("homeless shelters")
+    assert again.predict(words, "sdg-goal") == model.predict(words, "sdg-goal")
+
+
+def test_packaged_model_scores_goals_and_themes() -> None:
+    model = load_classifier()
+    assert set(model.levels) >= {"sdg-goal", "theme"}
+    goals = model.predict(tokenise("Ensure free and compulsory primary education for all children."), "sdg-goal")
+    assert goals and goals[0][0] == _SDG + "4"
+    assert model.predict(tokenise("zzz qqq"), "sdg-goal") == []
+
+
+def test_linker_records_the_classifier_as_a_signal() -> None:
+    linker = Linker(load_knowledge(), min_confidence=0.0)
+    links = linker.link("Take measures to combat domestic violence against women and girls.")
+    methods = {link.method for link in links}
+    assert methods
+    empty = Linker(load_knowledge(), min_confidence=0.0, classifier=Classifier())
+    assert not any("classifier" in link.justification for link in empty.link("The council met on Tuesday."))
+
+
+def test_packaged_model_is_what_the_training_script_makes() -> None:
+    """The shipped model comes from the project's own sources only, and training it again gives it back."""
+    from importlib import resources
+
+    from hrgraph.link.classifier import model_bytes, read_reviews, training_documents
+    from hrgraph.resources import corpus_files
+
+    reviews = Path(__file__).resolve().parents[1] / "corpora" / "reviews" / "upr-slovenia.csv"
+    documents = training_documents(load_knowledge(), corpus_files(), read_reviews(reviews))
+    shipped = (resources.files("hrgraph.link") / "classifier.json.gz").read_bytes()
+    assert model_bytes(train(documents)) == shipped
