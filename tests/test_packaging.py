@@ -15,12 +15,14 @@ from tests.conftest import ROOT
 PROBE = """
 import json, hrgraph
 from hrgraph import resources
+from hrgraph.link.classifier import load_classifier
 print(json.dumps({
     "module": hrgraph.__file__,
     "version": hrgraph.__version__,
     "ontology": resources.ontology_file().read_text()[:200],
     "queries": [q.name for q in hrgraph.catalogue()],
     "corpus": [f.name for f in resources.corpus_files()],
+    "classifier": sorted(load_classifier().levels),
 }))
 """
 
@@ -68,3 +70,4 @@ def test_a_wheel_install_finds_its_data(tmp_path: Path) -> None:
     assert {"graphs", "classes", "provisions"} <= set(found["queries"])
     built = sorted(p.name for p in (ROOT / "corpora" / "build").iterdir() if p.suffix in (".nt", ".ttl", ".nq"))
     assert found["corpus"] == built
+    assert found["classifier"] == ["sdg-goal", "sdg-target", "theme"]
