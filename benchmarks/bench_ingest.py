@@ -110,9 +110,12 @@ def timed(path: Path, store: Store, **options: str) -> tuple[float, int, bytes]:
 
 def write_only(kind: str, folder: Path, name: str, data: bytes) -> float:
     """Seconds the store alone takes to load the triples an ingest wrote."""
+    # In the order an ingest hands them over: the triples with blank nodes first (see Triples.data).
+    lines = data.splitlines(keepends=True)
+    data = b"".join([line for line in lines if b"_:" in line] + [line for line in lines if b"_:" not in line])
     with open_bench_store(kind, folder, name) as store:
         start = time.perf_counter()
-        store.load(data, format=RdfFormat.NTRIPLES, graph="city/Benchmark City")
+        store.load(data, format=RdfFormat.NTRIPLES, graph="city/Benchmark City", trusted=True)
         return time.perf_counter() - start
 
 

@@ -167,7 +167,9 @@ def network(cities: int, items: int, standards: dict[str, list[str]], seed: int 
                     yield q(s, p, o, graph)
                 if cls == "ProposedLink" and roll > 0.6:
                     review = "CuratedLink" if roll > 0.7 else "RejectedLink"
-                    review_iri = f"<{base}link/{hashlib.sha256(f'{item_iri} {target_iri} review'.encode()).hexdigest()[:16]}>"
+                    review_iri = (
+                        f"<{base}link/{hashlib.sha256(f'{item_iri} {target_iri} review'.encode()).hexdigest()[:16]}>"
+                    )
                     yield q(review_iri, RDF_TYPE, f"<{HRG}{review}>", g_cur)
                     yield q(review_iri, HRG + "linkSubject", item, g_cur)
                     yield q(review_iri, HRG + "linkPredicate", f"<{HRG}{predicates[kind]}>", g_cur)

@@ -436,6 +436,33 @@ def test_report_observations_survive_a_reingest_of_the_plan(tmp_path: Path) -> N
         assert count(store, f"<{B}indicator/HO-01-1/obs/2025> hrg:value ?v") == 1
 
 
+def test_a_reingest_writes_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = tmp_path / "action-plan.csv"
+    shutil.copy(CITY / "sources" / "action-plan.csv", plan)
+    with EmbeddedStore(tmp_path / "store") as store:
+        first = ingest(plan, city="Example City", store=store)
+        updates: list[str] = []
+        update = store.update
+
+        def recorded(sparql: str) -> None:
+            updates.append(sparql)
+            update(sparql)
+
+        monkeypatch.setattr(store, "update", recorded)
+        again = ingest(plan, city="Example City", store=store)
+        assert (again.triples, updates) == (first.triples, [])  # nothing changed, nothing written
+        plan.write_text(plan.read_text(encoding="utf-8").replace(",2024–2026,", ",2025–2028,", 1), encoding="utf-8")
+        changed = ingest(plan, city="Example City", store=store)
+        assert len(updates) == 1 and len(updates[0]) < 5_000
+        dates = rows(store, f"SELECT ?b ?e WHERE {{ GRAPH ?g {{ <{B}doc/action-plan/item_HO-03> hrg:timetable ?t . "
+                            "?t time:hasBeginning/time:inXSDDate ?b ; time:hasEnd/time:inXSDDate ?e } }")  # fmt: skip
+        assert dates == [{"b": "2025-01-01", "e": "2028-12-31"}]
+        fresh = ingest(plan, city="Example City")
+        assert changed.triples == fresh.triples + 4  # the old source file node and prov:wasRevisionOf
+        for pattern in ("?i a time:Instant", "?t a time:ProperInterval", "?s ?p ?o FILTER(isBlank(?s))"):
+            assert count(store, pattern) == count(fresh.store, pattern)
+
+
 def test_two_plans_with_the_same_item_ids_are_flagged() -> None:
     with EmbeddedStore() as store:
         ingest(CITY / "city.yaml", store=store)

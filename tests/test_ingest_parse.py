@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from hrgraph.ingest import read
 from hrgraph.ingest.graph import load_standards
 from hrgraph.ingest.plan import (
     Period,
@@ -19,7 +21,7 @@ from hrgraph.ingest.plan import (
     parse_references,
     parse_value,
 )
-from hrgraph.ingest.read import decode_text, read_document
+from hrgraph.ingest.read import decode_text, read_document, read_spreadsheet
 from hrgraph.ingest.segment import segment
 from hrgraph.namespace import ID, SDG
 from hrgraph.store import EmbeddedStore
@@ -270,3 +272,63 @@ def test_segmentation_of_legal_headings_paragraphs_and_items() -> None:
         assert doc.text[p.start : p.end] == p.text
     assert provisions[1].text == "Article 1\nPurpose\nThis ordinance secures equal treatment."
     assert provisions[0].end == provisions[15].end  # a part ends where its last article ends
+
+
+def _workbook(path: Path, sheet: str, *, date1904: bool = False) -> Path:
+    """Write an XLSX file as spreadsheet programs do: shared strings, styles with dates, formulas' results."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    types = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{types}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{types}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{types}.sharedStrings+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{types}.styles+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+        f'Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rels}"><workbookPr date1904="{int(date1904)}"/>'
+        '<sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}">'
+        f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rels}/styles" Target="styles.xml"/></Relationships>',
+        "xl/styles.xml": f'<styleSheet xmlns="{main}"><numFmts count="2"><numFmt numFmtId="164" '
+        'formatCode="yyyy\\-mm\\-dd"/><numFmt numFmtId="165" formatCode="[h]:mm"/></numFmts><cellXfs count="5">'
+        '<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="4"/></cellXfs>'
+        "</styleSheet>",
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}"><si><t>ID</t></si><si><t>Action</t></si>'
+        '<si><t xml:space="preserve">  Open  a shelter </t></si><si><r><t>Rich </t></r><r><rPr><b/></rPr>'
+        '<t>text</t></r><rPh sb="0" eb="1"><t>hint</t></rPh></si><si><t>a_x005F_x000D_b</t></si></sst>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">{sheet}</worksheet>',
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+@pytest.mark.parametrize("dimension", ['<dimension ref="A1:I7"/>', '<dimension ref="A1:C3"/>', ""])
+@pytest.mark.parametrize("date1904", [False, True])
+def test_the_quick_xlsx_reader_reads_what_openpyxl_reads(tmp_path: Path, dimension: str, date1904: bool) -> None:
+    sheet = (
+        f"{dimension}<sheetData>"
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="3"><c r="A3"><v>1</v></c><c r="B3" t="s"><v>2</v></c><c r="C3" t="b"><v>1</v></c>'
+        '<c r="D3" s="1"><v>45000</v></c><c r="E3" s="4"><v>1234.5</v></c><c r="F3" s="3"><v>1.5</v></c></row>'
+        '<row><c t="str"><f>A3&amp;"x"</f><v>1x</v></c><c t="s"><v>3</v></c><c t="e"><v>#N/A</v></c>'
+        '<c s="2"><v>45292</v></c><c t="inlineStr"><is><t>inline &#8212; dash</t></is></c>'
+        '<c t="d"><v>2026-06-30T00:00:00</v></c></row>'
+        '<row r="6"><c r="B6" t="s"><v>4</v></c><c r="G6"><v>1E3</v></c><c r="H6"><f>1+1</f></c>'
+        '<c r="I6" s="2"><v>0.25</v></c></row>'
+        '<row r="5"><c r="A5"><v>99</v></c></row><row r="7"><c r="A7" t="inlineStr"/><c r="B7"><v></v></c></row>'
+        "</sheetData>"
+    )
+    path = _workbook(tmp_path / "plan.xlsx", sheet, date1904=date1904)
+    data = path.read_bytes()
+    quick = read_spreadsheet(path, data)
+    assert [(s.name, s.rows) for s in quick] == [(s.name, s.rows) for s in read._openpyxl_xlsx(path, data, None)]
+    assert quick[0].rows[0] == (1, ["ID", "Action", *[None] * (len(quick[0].rows[0][1]) - 2)])
+    with pytest.raises(read._UnusualError):  # a DTD: left to openpyxl, which refuses it
+        read._quick_xlsx(path, data.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY e "x">]><worksheet'), None)

@@ -190,3 +190,19 @@ def test_graph_names() -> None:
         graph_iri("nonsense")
     with pytest.raises(BadInputError, match="not a valid IRI"):
         graph_iri("https://example.org/a b")
+
+
+def test_a_large_load_into_a_new_graph_keeps_blank_nodes_and_line_numbers(store: Store) -> None:
+    # Large enough to be bulk-loaded in parts on disk; the lines with blank nodes come first.
+    intervals = "".join(f'<{EX}item{i}> <{EX}timetable> _:t{i} .\n_:t{i} <{EX}end> "{i}" .\n' for i in range(5_000))
+    plain = "".join(f'<{EX}s{i}> <{EX}p> "value {i}" .\n' for i in range(60_000))
+    data = (intervals + plain).encode()
+    assert len(data) > 4_000_000
+    assert store.load(data, format=RdfFormat.NTRIPLES, graph=CITY) == 70_000
+    joined = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?item <{EX}timetable>/<{EX}end> ?end }} }}"
+    assert count(store, joined) == 5_000
+    store.drop(CITY)
+    broken = data + f"<{EX}x> <{EX}y> oops .\n".encode()
+    with pytest.raises(MalformedRDFError, match=r"<data>:70001:"):
+        store.load(broken, format=RdfFormat.NTRIPLES, graph=CITY)
+    assert store.graphs() == {}

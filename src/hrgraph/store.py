@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -63,6 +65,9 @@ _STAGING = "urn:hrgraph:staging:"
 _LOADING = ox.NamedNode("urn:hrgraph:loading")
 _LOADING_GRAPH = ox.NamedNode("urn:hrgraph:loading:graph")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_SPLIT_BYTES = 4_000_000
+"""N-Triples at least this long are bulk-loaded in parts, side by side, one thread per processor."""
+_LOADERS = max(1, min(4, os.cpu_count() or 1))
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -189,12 +194,14 @@ class Store(ABC):
         format: RdfFormat | None = None,
         graph: str | None = None,
         replace: bool = False,
+        trusted: bool = False,
     ) -> int:
         """Load RDF from a file path or from bytes, all or nothing, and return the number of quads read.
 
         ``graph`` names the graph that triples go to (see :func:`graph_iri`); quads of a dataset format
         keep their own graph unless ``graph`` is given. With ``replace``, the graphs written are
-        emptied first, in the same transaction.
+        emptied first, in the same transaction. ``trusted`` says that the data was written by hrgraph
+        itself, so that its IRIs and language tags need not be checked again (the syntax still is).
         """
 
     @abstractmethod
@@ -305,10 +312,37 @@ def _read(source: str | Path | bytes) -> bytes:
     return data
 
 
-def _syntax_error(source: str, err: SyntaxError) -> MalformedRDFError:
+def _syntax_error(source: str, err: SyntaxError, lines_before: int = 0) -> MalformedRDFError:
     reason = str(err.msg if err.msg else err)
     reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", reason)
-    return MalformedRDFError(source, err.lineno, err.offset, reason)
+    return MalformedRDFError(source, None if err.lineno is None else err.lineno + lines_before, err.offset, reason)
+
+
+def _parts(data: bytes, count: int) -> list[bytes]:
+    r"""Cut N-Triples at line ends into at most ``count`` parts of about the same size.
+
+    Each load gives the blank nodes it reads new names, so a blank node must not span two parts: every
+    line up to the last ``_:`` (a blank node, or those characters in a literal) stays in the first part.
+
+    >>> _parts(b"_:a <p> _:b .\n_:b <p> <o> .\n<s> <p> <o> .\n<s> <p> <o2> .\n", 2)
+    [b'_:a <p> _:b .\n_:b <p> <o> .\n', b'<s> <p> <o> .\n<s> <p> <o2> .\n']
+    """
+    last = data.rfind(b"_:")
+    floor = 0 if last < 0 else data.find(b"\n", last) + 1
+    if last >= 0 and floor == 0:
+        return [data]
+    cuts = [0]
+    for k in range(1, count):
+        cut = len(data) * k // count
+        if cut <= floor:
+            cut = floor
+        else:
+            end = data.find(b"\n", cut)
+            cut = len(data) if end < 0 else end + 1
+        if cuts[-1] < cut < len(data):
+            cuts.append(cut)
+    cuts.append(len(data))
+    return [data[start:end] for start, end in zip(cuts, cuts[1:], strict=False)]
 
 
 def _dump(store: ox.Store, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
@@ -385,16 +419,18 @@ class EmbeddedStore(Store):
         format: RdfFormat | None = None,
         graph: str | None = None,
         replace: bool = False,
+        trusted: bool = False,
     ) -> int:
         """Load RDF from a file path or bytes, all or nothing (see :meth:`Store.load`)."""
         name, fmt, target = _destination(source, format, graph)
         data = _read(source)
         if target is not None and not fmt.holds_graphs and not self._has_data(target):
-            return self._bulk_load(name, data, fmt, target)
+            return self._bulk_load(name, data, fmt, target, trusted)
         # Parse everything first, into memory, so that a malformed file never touches the store.
         staged = ox.Store()
         try:
-            staged.load(data, format=fmt.oxigraph, to_graph=None if target is None else ox.NamedNode(target))
+            to_graph = None if target is None else ox.NamedNode(target)
+            staged.load(data, format=fmt.oxigraph, to_graph=to_graph, lenient=trusted)
         except SyntaxError as err:
             raise _syntax_error(name, err) from err
         except (ValueError, OSError) as err:
@@ -424,29 +460,53 @@ class EmbeddedStore(Store):
     def _has_data(self, graph: str) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
 
-    def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str) -> int:
+    def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str, trusted: bool) -> int:
         """Load into an empty graph with the fast bulk loader, which writes outside any transaction.
 
         A marker, written and removed in transactions of their own, names the graph while it loads: a
         load that fails or is killed leaves the marker, and the graph is emptied again on the spot or when
-        the store is next opened, so the store is as it was.
+        the store is next opened, so the store is as it was. Large N-Triples are loaded in parts side by
+        side (the bulk loader itself keeps to one thread below a million triples).
         """
         marker = ox.Quad(_LOADING, _LOADING_GRAPH, ox.NamedNode(target), _LOADING)
+        before = len(self._store)
         self._store.add(marker)
+        on_disk = self.path is not None
+        split = on_disk and fmt is RdfFormat.NTRIPLES and len(data) >= _SPLIT_BYTES and _LOADERS > 1
+        parts = _parts(data, _LOADERS) if split else [data]
         # In memory a plain load is as fast and is itself all or nothing.
-        loader = self._store.bulk_load if self.path is not None else self._store.load
-        try:
-            loader(data, format=fmt.oxigraph, to_graph=ox.NamedNode(target))
-        except BaseException as err:
+        loader = self._store.bulk_load if on_disk else self._store.load
+        failures: dict[int, BaseException] = {}
+
+        def load(index: int) -> None:
+            try:
+                loader(parts[index], format=fmt.oxigraph, to_graph=ox.NamedNode(target), lenient=trusted)
+            except BaseException as err:  # raised again below, once every part has stopped
+                failures[index] = err
+
+        threads = [threading.Thread(target=load, args=(index,)) for index in range(1, len(parts))]
+        for thread in threads:
+            thread.start()
+        load(0)
+        for thread in threads:
+            thread.join()
+        if failures:
+            index = min(failures)
+            err = failures[index]
+            failures.clear()  # no reference cycle may keep the store open once the error is handled
             self._store.remove_graph(ox.NamedNode(target))
             self._store.remove(marker)
-            if isinstance(err, SyntaxError):
-                raise _syntax_error(name, err) from err
-            if isinstance(err, ValueError | OSError):
-                raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
-            raise
+            try:
+                if isinstance(err, SyntaxError):
+                    lines_before = sum(part.count(b"\n") for part in parts[:index])
+                    raise _syntax_error(name, err, lines_before) from err
+                if isinstance(err, ValueError | OSError):
+                    raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
+                raise err
+            finally:
+                del err
         self._store.remove(marker)
-        return self.graphs().get(target, 0)
+        return len(self._store) - before
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
@@ -627,11 +687,12 @@ class RemoteStore(Store):
         format: RdfFormat | None = None,
         graph: str | None = None,
         replace: bool = False,
+        trusted: bool = False,
     ) -> int:
         """Upload RDF over the Graph Store Protocol, after checking locally that it parses."""
         _, fmt, target = _destination(source, format, graph)
         staged = EmbeddedStore()
-        count = staged.load(source, format=fmt, graph=target)
+        count = staged.load(source, format=fmt, graph=target, trusted=trusted)
         for graph_node in staged._store.named_graphs():
             if not isinstance(graph_node, ox.NamedNode):
                 continue

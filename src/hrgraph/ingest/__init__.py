@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 
 from hrgraph.errors import BadInputError
@@ -49,6 +50,7 @@ from hrgraph.ingest.graph import (
 from hrgraph.ingest.plan import (
     ColumnMapping,
     Item,
+    Reference,
     Standards,
     indicator_table,
     load_mapping,
@@ -137,6 +139,8 @@ P = {
     )
 }  # fmt: skip
 P["subject"], P["note"] = iri(DCTERMS.subject), iri(SKOS.note)
+P["ProperInterval"], P["Instant"], P["inXSDDate"] = iri(TIME.ProperInterval), iri(TIME.Instant), iri(TIME.inXSDDate)
+P["hasBeginning"], P["hasEnd"], P["comment"] = iri(TIME.hasBeginning), iri(TIME.hasEnd), iri(SSSOM.comment)
 DATE, GYEAR, DECIMAL, INTEGER, NON_NEGATIVE = (
     str(XSD.date),
     str(XSD.gYear),
@@ -277,9 +281,18 @@ def _kind(value: str, where: str) -> str:
 
 
 def _check_base(base: str, where: str) -> str:
-    if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", base):
+    if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", base) or not _valid(ox.NamedNode, base):
         raise BadInputError(f"{where}: not a valid base IRI: {base!r}")
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def _valid(make: Callable[..., object], *args: str, **kwargs: str) -> bool:
+    """Return whether pyoxigraph accepts the term: the ingest loads its own IRIs and language tags unchecked."""
+    try:
+        make(*args, **kwargs)
+    except ValueError:
+        return False
+    return True
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -359,13 +372,16 @@ def load_profile(path: str | Path) -> CityProfile:
             )
         )
     base = data.get("base_iri")
+    language = str(data.get("language") or "en")
+    if not _valid(ox.Literal, "", language=language):
+        raise BadInputError(f"{path}: language: {language!r} is not a language tag (en, de, sl, fr-CH …)")
     return CityProfile(
         path,
         str(data["name"]),
         None if base is None else _check_base(str(base), str(path)),
         None if data.get("country") is None else str(data["country"]),
         None if data.get("currency") is None else str(data["currency"]).upper(),
-        str(data.get("language") or "en"),
+        language,
         tuple(bodies),
         tuple(documents),
     )
@@ -567,15 +583,15 @@ class _Builder:
 
     def interval(self, subject: str, predicate: str, begin: dt.date | None, end: dt.date | None, key: str) -> None:
         node = f"_:i{key}"
-        self.t.add(subject, predicate, node)
-        self.t.add(node, A, iri(TIME.ProperInterval))
+        lines = [f"{subject} {predicate} {node} .\n{node} {A} {P['ProperInterval']} .\n"]
         for name, day in (("b", begin), ("e", end)):
-            if day is None:
-                continue
-            instant = f"{node}{name}"
-            self.t.add(node, iri(TIME.hasBeginning if name == "b" else TIME.hasEnd), instant)
-            self.t.add(instant, A, iri(TIME.Instant))
-            self.t.add(instant, iri(TIME.inXSDDate), typed(day.isoformat(), DATE))
+            if day is not None:
+                instant = f"{node}{name}"
+                lines.append(
+                    f"{node} {P['hasBeginning' if name == 'b' else 'hasEnd']} {instant} .\n"
+                    f'{instant} {A} {P["Instant"]} .\n{instant} {P["inXSDDate"]} "{day.isoformat()}"^^<{DATE}> .\n'
+                )
+        self.t.blank += lines
 
     def provisions(self, doc: str, provisions: Sequence[Provision]) -> None:
         t, lang = self.t, self.lang
@@ -612,11 +628,11 @@ class _Builder:
         self, doc: str, items: Sequence[Item], file_iri: str, entry: DocumentEntry, path: Path, replacing: set[str]
     ) -> tuple[int, int]:
         """Write action items, their indicators and stated links; return (links, observations)."""
-        t, lang, derived = self.t, self.lang, iri(doc)
+        lines, lang, doc_ref = self.t.lines, self.lang, iri(doc)
         date = typed(entry.date.isoformat(), XSD.date) if entry.date else None
         links = observations = 0
         offset = 0
-        common_link = [
+        common = [
             (A, P["StatedLink"]),
             (iri(SSSOM.mapping_justification), iri(SEMAPV.ManualMappingCuration)),
             (iri(SSSOM.confidence), typed("1.0", XSD.double)),
@@ -624,63 +640,70 @@ class _Builder:
             (iri(SSSOM.author_id), self.city),
             (iri(SSSOM.mapping_tool), lit("hrgraph")),
             (iri(SSSOM.mapping_tool_version), lit(self.version)),
-            (DERIVED, derived),
+            (DERIVED, doc_ref),
         ]
         if date:
-            common_link.append((iri(SSSOM.mapping_date), date))
+            common.append((iri(SSSOM.mapping_date), date))
+        # The lines every link has, with \0 standing for the link (IRIs and these literals never hold one).
+        link_lines = "".join(f"\0 {predicate} {obj} .\n" for predicate, obj in common)
+        # The N-Triples terms of each cited reference, made once: references repeat from row to row.
+        cited: dict[Reference, tuple[str, str, str, str]] = {}
+        bodies: dict[str, str] = {}
+        known = self.existing(replacing)[0] if not self.state_empty and any(i.indicators for i in items) else {}
         shared: list[str] = []
         for order, item in enumerate(items, start=1):
             subject = f"{doc}/item_{item.id}"
-            node = iri(subject)
+            node = f"<{subject}>"
             start, offset = offset, offset + len(item.line) + 1
-            t.add(node, A, P["ActionItem"])
-            t.add(node, PART_OF, iri(doc))
-            t.add(node, P["number"], lit(item.id))
-            t.add(node, P["eId"], lit(f"item_{item.id}"))
-            t.add(node, P["order"], typed(order, INTEGER))
-            t.add(node, P["startOffset"], typed(start, NON_NEGATIVE))
-            t.add(node, P["endOffset"], typed(start + len(item.line), NON_NEGATIVE))
-            t.add(node, P["actionText"], lit(item.action, lang))
+            lines.append(
+                f"{node} {A} {P['ActionItem']} .\n{node} {PART_OF} {doc_ref} .\n"
+                f"{node} {P['number']} {lit(item.id)} .\n{node} {P['eId']} {lit(f'item_{item.id}')} .\n"
+                f'{node} {P["order"]} "{order}"^^<{INTEGER}> .\n'
+                f'{node} {P["startOffset"]} "{start}"^^<{NON_NEGATIVE}> .\n'
+                f'{node} {P["endOffset"]} "{start + len(item.line)}"^^<{NON_NEGATIVE}> .\n'
+                f"{node} {P['actionText']} {lit(item.action, lang)} .\n"
+            )
             if item.area:
-                t.add(node, P["subject"], lit(item.area, lang))
+                lines.append(f"{node} {P['subject']} {lit(item.area, lang)} .\n")
             for name in item.responsible:
-                t.add(node, P["responsibleBody"], iri(self.body(name, path, f"row {item.row}")))
+                if name not in bodies:
+                    bodies[name] = iri(self.body(name, path, f"row {item.row}"))
+                lines.append(f"{node} {P['responsibleBody']} {bodies[name]} .\n")
             if item.target:
-                t.add(node, P["targetStatement"], lit(item.target, lang))
+                lines.append(f"{node} {P['targetStatement']} {lit(item.target, lang)} .\n")
             if item.start:
-                t.add(node, P["startDate"], typed(item.start.isoformat(), DATE))
+                lines.append(f'{node} {P["startDate"]} "{item.start.isoformat()}"^^<{DATE}> .\n')
             if item.deadline:
-                t.add(node, P["deadline"], typed(item.deadline.isoformat(), DATE))
+                lines.append(f'{node} {P["deadline"]} "{item.deadline.isoformat()}"^^<{DATE}> .\n')
             if item.start or item.deadline:
                 self.interval(node, P["timetable"], item.start, item.deadline, f"{file_iri[-12:]}x{order}")
             if item.timetable_text:
-                t.add(node, P["timetableText"], lit(item.timetable_text))
+                lines.append(f"{node} {P['timetableText']} {lit(item.timetable_text)} .\n")
             if item.status in _STATUS_WORDS:
-                t.add(node, P["status"], P[item.status])
+                lines.append(f"{node} {P['status']} {P[item.status]} .\n")
             if item.budget is not None:
-                t.add(node, P["budgetAmount"], typed(format(item.budget, "f"), DECIMAL))
+                lines.append(f'{node} {P["budgetAmount"]} "{format(item.budget, "f")}"^^<{DECIMAL}> .\n')
                 if item.currency:
-                    t.add(node, P["currency"], lit(item.currency))
+                    lines.append(f"{node} {P['currency']} {lit(item.currency)} .\n")
             if item.notes:
-                t.add(node, P["note"], lit(item.notes, lang))
-            measures = [r.sdg_indicator for r in item.references if r.sdg_indicator]
-            known = self.existing(replacing)[0] if item.indicators and not self.state_empty else {}
+                lines.append(f"{node} {P['note']} {lit(item.notes, lang)} .\n")
             for n, label in enumerate(item.indicators, start=1):
                 indicator = f"{self.base}indicator/{item.id}-{n}"
-                ind = iri(indicator)
+                ind = f"<{indicator}>"
                 if self.indicator_docs.get(indicator, doc) != doc or known.get(indicator):
                     shared.append(item.id)
                 self.indicator_docs[indicator] = doc
                 self.indicators[indicator] = label
-                t.add(node, P["indicator"], ind)
-                t.add(ind, A, P["LocalIndicator"])
-                t.add(ind, LABEL, lit(label, lang))
-                t.add(ind, DERIVED, derived)
+                lines.append(
+                    f"{node} {P['indicator']} {ind} .\n{ind} {A} {P['LocalIndicator']} .\n"
+                    f"{ind} {LABEL} {lit(label, lang)} .\n{ind} {DERIVED} {doc_ref} .\n"
+                )
                 if item.unit:
-                    t.add(ind, P["unit"], lit(item.unit))
+                    lines.append(f"{ind} {P['unit']} {lit(item.unit)} .\n")
                 if len(item.indicators) == 1:
-                    for sdg_indicator in measures:
-                        t.add(ind, P["measures"], iri(sdg_indicator or ""))
+                    for ref in item.references:
+                        if ref.sdg_indicator:
+                            lines.append(f"{ind} {P['measures']} {iri(ref.sdg_indicator)} .\n")
                 if n == 1:
                     for year, value, baseline in item.observations:
                         self.observation(indicator, year, value, doc, baseline)
@@ -692,16 +715,18 @@ class _Builder:
                 if ref.target in seen:
                     continue
                 seen.add(ref.target)
-                link = iri(link_iri(self.base, subject, ref.target))
-                for predicate, obj in common_link:
-                    t.add(link, predicate, obj)
-                t.add(link, P["linkSubject"], node)
-                t.add(link, P["linkObject"], iri(ref.target))
-                t.add(link, P["linkPredicate"], P[ref.predicate])
-                t.add(link, P["level"], lit(ref.level))
-                t.add(link, P["evidenceText"], lit(ref.text))
-                t.add(link, iri(SSSOM.comment), lit(f"Cited in the action plan, row {item.row}: {ref.text}"))
-                t.add(node, P[ref.predicate], iri(ref.target))
+                if ref not in cited:
+                    cited[ref] = (iri(ref.target), P[ref.predicate], lit(ref.level), lit(ref.text))
+                target, predicate, level, evidence = cited[ref]
+                link = f"<{link_iri(self.base, subject, ref.target)}>"
+                comment = lit(f"Cited in the action plan, row {item.row}: {ref.text}")
+                lines.append(
+                    link_lines.replace("\0", link)
+                    + f"{link} {P['linkSubject']} {node} .\n{link} {P['linkObject']} {target} .\n"
+                    f"{link} {P['linkPredicate']} {predicate} .\n{link} {P['level']} {level} .\n"
+                    f"{link} {P['evidenceText']} {evidence} .\n{link} {P['comment']} {comment} .\n"
+                    f"{node} {predicate} {target} .\n"
+                )
                 links += 1
         if shared:
             unique = list(dict.fromkeys(shared))
@@ -716,15 +741,13 @@ class _Builder:
 
     def observation(self, indicator: str, year: int, value: Decimal, doc: str, baseline: bool) -> str:
         obs = f"{indicator}/obs/{year}"
-        node, ind = iri(obs), iri(indicator)
-        self.t.add(node, A, P["Observation"])
-        self.t.add(node, P["value"], typed(format(value, "f"), DECIMAL))
-        self.t.add(node, P["year"], typed(year, GYEAR))
-        self.t.add(node, DERIVED, iri(doc))
-        self.t.add(ind, P["observation"], node)
-        if baseline:
-            self.t.add(ind, P["baseline"], node)
-        self.observations[obs] = (format(value, "f"), doc)
+        node, ind, number = f"<{obs}>", f"<{indicator}>", format(value, "f")
+        self.t.lines.append(
+            f'{node} {A} {P["Observation"]} .\n{node} {P["value"]} "{number}"^^<{DECIMAL}> .\n'
+            f'{node} {P["year"]} "{year}"^^<{GYEAR}> .\n{node} {DERIVED} <{doc}> .\n'
+            f"{ind} {P['observation']} {node} .\n" + (f"{ind} {P['baseline']} {node} .\n" if baseline else "")
+        )
+        self.observations[obs] = (number, doc)
         return obs
 
     def commitments(self, doc: str, slug: str, entry: DocumentEntry, text: str, path: Path) -> int:
@@ -847,7 +870,7 @@ def ingest(
     )
     if base and state.base and base != state.base:
         raise BadInputError(f"the store holds {name!r} with base IRI {state.base}, not {base}")
-    base = base or state.base or f"https://w3id.org/hrgraph/city/{slug}/"
+    base = _check_base(base or state.base or f"https://w3id.org/hrgraph/city/{slug}/", "base IRI")
     standards = load_standards(store)
     builder = _Builder(name, base, profile.language if profile else "en", standards, profile, store, graph)
     builder.state_empty = state.empty
@@ -910,7 +933,9 @@ def ingest(
         )
         if on_file is not None:
             on_file(path, len(documents), len(sources))
-    triples = write_city(store, graph, builder.t, city=base, replaced=replaced, same_files=same_files)
+    triples = write_city(
+        store, graph, builder.t, city=base, replaced=replaced, same_files=same_files, empty=state.empty
+    )
     return IngestResult(name, base, graph_iri(graph), tuple(documents), tuple(builder.warnings), triples, store)
 
 

@@ -3,7 +3,8 @@
 Triples are written as N-Triples text rather than through rdflib: a 10,000-row plan is more than half a
 million triples, which rdflib's in-memory graph adds at about 15 µs each. The text is loaded by the
 store's own parser, all or nothing. Re-ingesting a document rebuilds the city graph without the
-document's old triples (see :func:`write_city`).
+document's old triples, then writes only the triples that differ from what the store holds, in one
+update (see :func:`write_city`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -63,21 +65,27 @@ def link_iri(base: str, subject: str, obj: str) -> str:
 
 
 class Triples:
-    """N-Triples lines, added one triple at a time."""
+    """N-Triples lines, added one triple (or one block of lines) at a time.
+
+    Lines with a blank node are kept apart and come first in :meth:`data`, so that a store may load the
+    rest in parts, side by side.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        """Blocks of whole lines without blank nodes."""
+        self.blank: list[str] = []
+        """Blocks of whole lines with blank nodes."""
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
         """Add one triple; each term is already in N-Triples syntax."""
-        self.lines.append(f"{subject} {predicate} {obj} .\n")
-
-    def __len__(self) -> int:
-        return len(self.lines)
+        line = f"{subject} {predicate} {obj} .\n"
+        (self.blank if subject[0] == "_" or obj[0] == "_" else self.lines).append(line)
 
     def data(self) -> bytes:
         """Return the triples as an N-Triples document."""
-        return "".join(self.lines).encode("utf-8")
+        # Block by block: one non-ASCII character would otherwise make the whole text wide, and slow.
+        return b"".join([block.encode("utf-8") for block in (*self.blank, *self.lines)])
 
 
 # --- the standards a plan may cite ------------------------------------------------------------------
@@ -314,28 +322,134 @@ def write_city(
     city: str,
     replaced: dict[str, set[str]],
     same_files: set[str],
+    empty: bool = False,
 ) -> int:
     """Write an ingest into the city graph as one all-or-nothing load; return the graph's triple count.
 
     ``replaced`` maps each document that the graph holds already to its old source files: the graph is
-    then rebuilt without what those documents contributed before, and written back whole. Otherwise
-    the new triples are added in one load.
+    then rebuilt without what those documents contributed before, and only the triples that differ from
+    what the store holds are deleted and inserted, in one update. Otherwise the new triples are added in
+    one load (``empty`` says that the graph had none before).
     """
     if not replaced:
-        store.load(triples.data(), format=RdfFormat.NTRIPLES, graph=graph)
+        loaded = store.load(triples.data(), format=RdfFormat.NTRIPLES, graph=graph, trusted=True)
+        if empty:
+            return loaded
         counted = store.select(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph_iri(graph))}
         )
         return int(str(counted.rows[0][0]))
+    old = store.export(RdfFormat.NTRIPLES, graph=graph)
     mem = ox.Store()
-    mem.load(store.export(RdfFormat.NTRIPLES, graph=graph), format=ox.RdfFormat.N_TRIPLES)
+    mem.load(old, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     for doc in replaced:
         _remove_document(mem, doc, same_files)
-    mem.load(triples.data(), format=ox.RdfFormat.N_TRIPLES)
+    mem.load(triples.data(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     _commitments(mem, city)
     data = mem.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    store.load(data, format=RdfFormat.NTRIPLES, graph=graph, replace=True)
+    changes = _changes(graph_iri(graph), old, data)
+    if changes is None:
+        store.load(data, format=RdfFormat.NTRIPLES, graph=graph, replace=True, trusted=True)
+    elif changes:
+        store.update(changes)
     return len(mem)
+
+
+def _split(data: bytes) -> tuple[set[bytes], dict[bytes, list[tuple[bytes, bytes]]]]:
+    """Return the lines of N-Triples without blank nodes, and each blank node's (predicate, object) pairs.
+
+    The anchoring triple of a blank node (``<s> <p> _:b``) is listed under the key ``b"<s> <p>"``.
+    """
+    plain: set[bytes] = set()
+    blank: dict[bytes, list[tuple[bytes, bytes]]] = {}
+    for line in data.splitlines():
+        if b"_:" not in line:
+            plain.add(line)
+            continue
+        subject, predicate, obj = line.rstrip().removesuffix(b" .").split(b" ", 2)
+        if subject.startswith(b"_:"):
+            blank.setdefault(subject, []).append((predicate, obj))
+        elif obj.startswith(b"_:"):
+            blank.setdefault(subject + b" " + predicate, []).append((b"", obj))
+        else:
+            plain.add(line)
+    return plain, blank
+
+
+def _trees(blank: dict[bytes, list[tuple[bytes, bytes]]]) -> dict[bytes, tuple[list[bytes], list[bytes]]] | None:
+    """Describe the blank nodes under each anchor (``<s> <p>``): a form that ignores their names, and their lines.
+
+    Returns None unless the blank nodes form trees of at most two levels (an interval and its instants),
+    each hanging from one named node.
+    """
+    anchors = [key for key in blank if not key.startswith(b"_:")]
+    reached: set[bytes] = set()
+
+    def tree(node: bytes, depth: int, lines: list[bytes]) -> bytes | None:
+        if node in reached or depth > 2:
+            return None
+        reached.add(node)
+        parts = []
+        for predicate, obj in blank.get(node, []):
+            lines.append(b"%s %s %s ." % (node, predicate, obj))
+            if obj.startswith(b"_:"):
+                inner = tree(obj, depth + 1, lines)
+                if inner is None:
+                    return None
+                obj = b"[" + inner + b"]"
+            parts.append(predicate + b" " + obj)
+        return b"; ".join(sorted(parts))
+
+    out: dict[bytes, tuple[list[bytes], list[bytes]]] = {}
+    for anchor in anchors:
+        forms: list[bytes] = []
+        lines: list[bytes] = []
+        for _, node in blank[anchor]:
+            lines.append(b"%s %s ." % (anchor, node))
+            form = tree(node, 1, lines)
+            if form is None:
+                return None
+            forms.append(form)
+        out[anchor] = (sorted(forms), lines)
+    if not {key for key in blank if key.startswith(b"_:")} <= reached:
+        return None  # a blank node that hangs from none of the named nodes
+    return out
+
+
+def _changes(graph: str, old: bytes, new: bytes) -> str | None:
+    """Return the SPARQL update that turns the graph ``old`` into ``new`` ("" if they are the same).
+
+    Triples without blank nodes are deleted and inserted as they are. The blank nodes under a subject
+    and predicate (a timetable and its instants) are replaced together when they differ; None when
+    the blank nodes are not such small trees.
+    """
+    old_plain, old_blank = _split(old)
+    new_plain, new_blank = _split(new)
+    old_trees, new_trees = _trees(old_blank), _trees(new_blank)
+    if old_trees is None or new_trees is None:
+        return None
+    changed = [a for a in old_trees.keys() | new_trees.keys() if a not in old_trees or a not in new_trees
+               or old_trees[a][0] != new_trees[a][0]]  # fmt: skip
+    deleted = old_plain - new_plain
+    inserted = [*(new_plain - old_plain), *(line for a in changed if a in new_trees for line in new_trees[a][1])]
+    updates = []
+    if deleted:
+        updates.append(f"DELETE DATA {{ GRAPH <{graph}> {{\n{_text(deleted)}\n}} }}")
+    gone = [a.decode() for a in changed if a in old_trees]
+    if gone:
+        values = "\n".join(f"({anchor})" for anchor in gone)
+        updates.append(
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?b . ?b ?p1 ?o1 . ?o1 ?p2 ?o2 }} }}\n"
+            f"WHERE {{ GRAPH <{graph}> {{ VALUES (?s ?p) {{\n{values}\n}} ?s ?p ?b FILTER(isBlank(?b))\n"
+            "OPTIONAL { ?b ?p1 ?o1 OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1)) } } } }"
+        )
+    if inserted:
+        updates.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_text(inserted)}\n}} }}")
+    return " ;\n".join(updates)
+
+
+def _text(lines: Iterable[bytes]) -> str:
+    return b"\n".join(lines).decode("utf-8")
 
 
 # Predicates used often enough to name once.

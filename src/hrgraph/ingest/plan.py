@@ -499,6 +499,8 @@ def parse_amount(value: Any, currency: str | None = None) -> tuple[Decimal | Non
         return number, currency, True
     if value is None:
         return None, None, True
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return Decimal(value), currency, True
     text = " ".join(str(value).split())
     if text.lower().rstrip(".") in _PLACEHOLDERS or _NO_AMOUNT.search(text):
         return None, None, True
@@ -537,6 +539,8 @@ def parse_value(value: Any) -> tuple[Decimal | None, int | None, str | None, boo
         return number, None, None, True
     if value is None:
         return None, None, None, True
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return Decimal(value), None, None, True
     text = " ".join(str(value).split())
     if text.lower().rstrip(".") in _PLACEHOLDERS:
         return None, None, None, True
@@ -733,13 +737,17 @@ _LIST_SEPARATOR = re.compile(r"[;\n]+")
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if value.__class__ is int:
+            return str(value)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        value = str(value)
+    return " ".join(value.split()) if "\n" not in value else value.strip()
 
 
 def _item_id(value: Any) -> str:
@@ -781,6 +789,13 @@ def read_items(
     def text(texts: list[str], name: str) -> str:
         index = f.get(name)
         return texts[index] if index is not None and index < len(texts) else ""
+
+    def status_of(status_text: str) -> str | None:
+        if status_text not in status_cache:
+            status_cache[status_text] = statuses.get(_norm(status_text))
+        return status_cache[status_text]
+
+    status_cache: dict[str, str | None] = {}
 
     def when(value: Any, name: str, number: int) -> Period | None:
         key = (name, value)
@@ -860,7 +875,7 @@ def read_items(
             item.observations = []
         status_text = text(texts, "status")
         if status_text:
-            status = statuses.get(_norm(status_text))
+            status = status_of(status_text)
             if status is None:
                 warnings.append(
                     (
