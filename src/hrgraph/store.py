@@ -469,7 +469,6 @@ class EmbeddedStore(Store):
         side (the bulk loader itself keeps to one thread below a million triples).
         """
         marker = ox.Quad(_LOADING, _LOADING_GRAPH, ox.NamedNode(target), _LOADING)
-        before = len(self._store)
         self._store.add(marker)
         on_disk = self.path is not None
         split = on_disk and fmt is RdfFormat.NTRIPLES and len(data) >= _SPLIT_BYTES and _LOADERS > 1
@@ -506,7 +505,9 @@ class EmbeddedStore(Store):
             finally:
                 del err
         self._store.remove(marker)
-        return len(self._store) - before
+        # the graph was empty: count it alone (len() of a store on disk reads every quad of it)
+        table = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(target)})
+        return int(str(table.rows[0][0]))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
