@@ -1219,13 +1219,38 @@ def _response_rank(r: Mapping[str, Cell]) -> tuple[int, int, int, float, str]:
 
 
 def _response(r: Mapping[str, Cell]) -> str:
+    number = _text(r["measure_number"])
+    if r["measure_kind"] != "action item" and r["document"]:
+        number = f"{_text(r['document'])} § {number}" if number else _text(r["document"])
     parts = (
-        " ".join(p for p in (_text(r["measure_number"]), _text(r["measure_label"])) if p),
+        " ".join(p for p in (number, _text(r["measure_label"])) if p),
         _text(r["responsible_body"]),
         _text(r["item_status"]),
         f"{_text(r['route'])} ({_text(r['link_status'])})",
     )
     return " — ".join(p for p in parts if p)
+
+
+def _assessment(responses: Sequence[Mapping[str, Cell]]) -> str:
+    """Draft an assessment of a recommendation from the status of the action items that respond to it.
+
+    >>> _assessment([{"measure_kind": "action item", "item_status": s} for s in ("completed", "planned")])
+    'partially implemented: 1 completed, 1 planned'
+    """
+    statuses = Counter(_text(r["item_status"]) or "no status" for r in responses if r["measure_kind"] == "action item")
+    if not statuses:
+        return "addressed by local instruments and provisions, no action item"
+    if set(statuses) == {"completed"}:
+        verdict = "implemented"
+    elif statuses.keys() & {"completed", "in progress", "delayed"}:
+        verdict = "partially implemented"
+    elif set(statuses) <= {"planned", "no status"}:
+        verdict = "not yet implemented"
+    else:
+        verdict = "not implemented"
+    order = ("completed", "in progress", "delayed", "planned", "discontinued", "no status")
+    counts = ", ".join(f"{statuses[s]} {s}" for s in order if statuses[s])
+    return f"{verdict}: {counts}"
 
 
 def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[list[str], list[list[str]]]:
@@ -1257,14 +1282,13 @@ def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[li
                 measures.append(
                     f"… and {len(responses) - _SHOWN_RESPONSES} more (all of them in the XLSX, CSV or JSON)"
                 )
-            assessments = sorted({_text(r["assessment"]) for r in rows if r["assessment"]})
             body.append(
                 [
                     _text(first["paragraph"]),
                     _text(first["recommendation"]) + (f" ({states})" if states else ""),
                     _text(first["position"]),
                     "\n".join(measures),
-                    "; ".join(assessments),
+                    _assessment(responses) if responses else _text(first["assessment"]),
                 ]
             )
         return headers, body
