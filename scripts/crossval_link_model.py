@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from hrgraph.link.evaluate import crossval_predictions
-from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE
+from hrgraph.link.linker import min_confidence_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,14 +27,15 @@ def main() -> None:
     default = Path(os.environ["HRGRAPH_SHARED"]) / "data" if "HRGRAPH_SHARED" in os.environ else Path("../shared/data")
     parser.add_argument("--data", type=Path, default=default)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
+    parser.add_argument("--min-confidence", type=float, help="[default: each level's own]")
     args = parser.parse_args()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for ex, predicted in crossval_predictions(
         args.data, ROOT / "corpora" / "reviews" / "upr-slovenia.csv", folds=args.folds
     ):
         for level, gold in ex.gold.items():
-            chosen = {iri for iri, c in predicted.get(level, {}).items() if c >= args.min_confidence}
+            cutoff = min_confidence_of(level, args.min_confidence)
+            chosen = {iri for iri, c in predicted.get(level, {}).items() if c >= cutoff}
             cell = counts[level]
             cell[0] += len(chosen & gold)
             cell[1] += len(chosen - gold)

@@ -261,3 +261,24 @@ def test_knowledge_cache_round_trips(knowledge: Knowledge) -> None:
     assert again.concepts == knowledge.concepts
     assert again.terms == knowledge.terms
     assert [q.node for q in again.queries] == [q.node for q in knowledge.queries]
+
+
+def test_a_goal_is_never_less_sure_than_its_targets(knowledge: Knowledge) -> None:
+    links = Linker(knowledge, min_confidence=0.0).link(
+        "Build social housing and upgrade informal settlements for the poor."
+    )
+    by_iri = {x.object_id: x.confidence for x in links}
+    for link in links:
+        if link.level == "sdg-target":
+            parent = knowledge.concepts[link.object_id].parent
+            assert parent is not None and by_iri.get(parent, 0.0) >= link.confidence
+
+
+def test_each_level_has_its_default_minimum() -> None:
+    from hrgraph.link.linker import LEVEL_MIN_CONFIDENCE, min_confidence_of
+
+    text = "Support small farmers, protect wetlands and open a library for the elderly in every district."
+    links = Linker(load_knowledge()).link(text)
+    assert all(x.confidence >= min_confidence_of(x.level) for x in links)
+    assert min_confidence_of("sdg-target") == LEVEL_MIN_CONFIDENCE["sdg-target"] > DEFAULT_MIN_CONFIDENCE
+    assert min_confidence_of("sdg-target", 0.1) == 0.1

@@ -67,3 +67,27 @@ def test_packaged_model_is_what_the_training_script_makes() -> None:
     documents = training_documents(load_knowledge(), corpus_files(), read_reviews(reviews))
     shipped = (resources.files("hrgraph.link") / "classifier.json.gz").read_bytes()
     assert model_bytes(train(documents)) == shipped
+
+
+def test_ranking_from_features_matches_the_weights() -> None:
+    """The compiled scoring gives what the per-feature weights say."""
+    import math
+
+    from hrgraph.link.classifier import features
+
+    model = load_classifier()
+    feats = features(tokenise("Free primary education and school meals for refugee children."))
+    level = model.levels["sdg-target"]
+    expected: dict[int, float] = {}
+    for f in feats:
+        for index, w in level.weights.get(f, ()):
+            expected[index] = expected.get(index, 0.0) + w / math.sqrt(len(feats))
+    got = level.scores(feats)
+    assert set(got) == set(expected)
+    assert all(abs(got[i] - (x + level.bias[i])) < 1e-9 for i, x in expected.items())
+    assert (
+        model.rank(feats, "sdg-target", 0.05, 3)
+        == model.predict(tokenise("Free primary education and school meals for refugee children."), "sdg-target", 0.05)[
+            :3
+        ]
+    )

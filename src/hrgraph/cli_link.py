@@ -15,12 +15,12 @@ import click
 
 from hrgraph.cli import _open, _progress, _rich_text, store_options, write_output
 from hrgraph.errors import BadInputError
-from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE
 from hrgraph.store import city_slug
 
 __all__ = ["annotate", "evaluate", "link", "review"]
 
 ANNOTATE_FORMATS = ("jsonl", "sssom", "ttl")
+MIN_CONFIDENCE_HELP = "Propose links from this confidence on [default: 0.2; SDG targets 0.3]."
 
 
 def _levels(value: str | None) -> list[str] | None:
@@ -79,13 +79,18 @@ def _check_length(length: int, place: str) -> None:
 @click.option("-O", "--output-format", "fmt", default="jsonl", show_default=True, type=click.Choice(ANNOTATE_FORMATS))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--levels", help="Comma-separated: sdg-goal, sdg-target, article, paragraph, theme, instrument.")
-@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option(
     "--subject-base",
     help="IRI the document ids are appended to, for sssom and ttl [default: https://w3id.org/hrgraph/text/FILE/].",
 )
 def annotate(
-    source: Path, fmt: str, output: Path | None, levels: str | None, min_confidence: float, subject_base: str | None
+    source: Path,
+    fmt: str,
+    output: Path | None,
+    levels: str | None,
+    min_confidence: float | None,
+    subject_base: str | None,
 ) -> None:
     """Propose the standards a text serves: SDG goals and targets, treaty articles, rights themes.
 
@@ -150,14 +155,14 @@ def _link_json(link: Any) -> dict[str, Any]:
 @click.command()
 @click.option("--city", required=True, help="The city whose provisions and action items to link.")
 @click.option("--levels", help="Comma-separated levels [default: all].")
-@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option("-O", "--output-format", "fmt", type=click.Choice(("sssom", "ttl")), help="Also write the links out.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where -O writes [stdout].")
 @store_options
 def link(
     city: str,
     levels: str | None,
-    min_confidence: float,
+    min_confidence: float | None,
     fmt: str | None,
     output: Path | None,
     store_path: Path,
@@ -268,9 +273,11 @@ def review_import(
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most N documents per data set (an even sample).")
 @click.option("--dataset", "datasets", multiple=True, help="Only these data sets (repeatable).")
-@click.option("--min-confidence", default=DEFAULT_MIN_CONFIDENCE, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(("table", "json")))
-def evaluate(data: Path | None, limit: int | None, datasets: tuple[str, ...], min_confidence: float, fmt: str) -> None:
+def evaluate(
+    data: Path | None, limit: int | None, datasets: tuple[str, ...], min_confidence: float | None, fmt: str
+) -> None:
     """Measure the links against the labelled sets: precision, recall and F1 per level, reliability.
 
     \b

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import LEVELS
-from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Link, check_levels
+from hrgraph.link.linker import Link, check_levels, min_confidence_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,7 +36,7 @@ _CHUNK = 200_000  # spaCy refuses texts over nlp.max_length (1,000,000): long te
 
 
 @lru_cache(maxsize=8)
-def _pipeline(levels: tuple[str, ...] | None, min_confidence: float) -> Language:
+def _pipeline(levels: tuple[str, ...] | None, min_confidence: float | None) -> Language:
     import spacy
 
     import hrgraph.link.component  # noqa: F401  (registers the factory when not installed as an entry point)
@@ -66,12 +66,12 @@ def annotate_texts(
     texts: Iterable[str],
     *,
     levels: Iterable[str] | None = None,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float | None = None,
     nlp: Language | None = None,
 ) -> Iterator[list[Link]]:
     """Annotate many texts (one list of links per text, in order); see :func:`annotate`."""
     chosen = tuple(sorted(check_levels(levels))) if levels is not None else None
-    if not 0.0 <= min_confidence <= 1.0:
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
         raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
     pipeline = nlp if nlp is not None else _pipeline(chosen, min_confidence)
     if "hrgraph_linker" not in pipeline.pipe_names:
@@ -98,7 +98,7 @@ def annotate_texts(
                 for link in component.links(doc):
                     if chosen is not None and link.level not in chosen:
                         continue
-                    if link.confidence < min_confidence:
+                    if link.confidence < min_confidence_of(link.level, min_confidence):
                         continue
                     links.append(_shift(link, offset))
         yield links
@@ -116,7 +116,7 @@ def annotate(
     text: str,
     *,
     levels: Iterable[str] | None = None,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float | None = None,
     nlp: Language | None = None,
 ) -> list[Link]:
     """Return the standards a text serves, each link with its evidence, confidence and method.
@@ -124,7 +124,9 @@ def annotate(
     ``levels`` chooses among ``sdg-goal``, ``sdg-target``, ``article``, ``paragraph``, ``theme`` and
     ``instrument`` (all by default; an unknown name is an error). ``nlp`` is any spaCy pipeline (the
     ``hrgraph_linker`` component is added to it when missing); by default a blank English one.
-    Empty text, text with no words and text in another language give no links.
+    ``min_confidence`` is the confidence from which links are returned; by default each level's own
+    (0.2, SDG targets 0.3: :func:`hrgraph.link.linker.min_confidence_of`). Empty text, text with no
+    words and text in another language give no links.
 
     >>> annotate("")
     []

@@ -25,18 +25,21 @@ import csv
 import gzip
 import json
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hrgraph.errors import HrgraphError
 from hrgraph.link.aurora import And, Near, Node, Not, Or, Term
 from hrgraph.link.knowledge import Concept, Knowledge, concept_texts
 from hrgraph.link.text import Token, similarity_features, tokenise
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "MODEL_LEVELS",
@@ -49,6 +52,7 @@ __all__ = [
     "read_reviews",
     "train",
     "training_documents",
+    "word_features",
 ]
 
 MODEL_LEVELS = ("sdg-goal", "sdg-target", "theme")
@@ -64,7 +68,15 @@ def features(tokens: Iterable[Token]) -> list[str]:
     >>> features(tokenise("Affordable housing for homeless families"))
     ['afford', 'afford hous', 'famili', 'homeless', 'homeless famili', 'hous', 'hous homeless']
     """
-    words = similarity_features(tokens)
+    return word_features(similarity_features(tokens))
+
+
+def word_features(words: Sequence[str]) -> list[str]:
+    """Return the features of a passage from its :func:`~hrgraph.link.text.similarity_features`.
+
+    >>> word_features(["afford", "hous"])
+    ['afford', 'afford hous', 'hous']
+    """
     return sorted({*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))})
 
 
@@ -84,17 +96,40 @@ class LevelModel:
     classes: list[str]
     bias: list[float]
     weights: dict[str, list[tuple[int, float]]]
+    _table: tuple[dict[str, int], NDArray[np.float64], NDArray[np.float64]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def _compiled(self) -> tuple[dict[str, int], NDArray[np.float64], NDArray[np.float64]]:
+        """Return the weights as one row per feature of a dense matrix (built on first use)."""
+        if self._table is None:
+            import numpy as np
+
+            rows = {f: i for i, f in enumerate(self.weights)}
+            matrix = np.zeros((len(rows), len(self.classes)), dtype=np.float64)
+            for f, pairs in self.weights.items():
+                if pairs:
+                    columns, values = zip(*pairs, strict=True)
+                    matrix[rows[f], list(columns)] = values
+            self._table = (rows, matrix, np.array(self.bias, dtype=np.float64))
+        return self._table
 
     def scores(self, feats: Sequence[str]) -> dict[int, float]:
         """Return the logit of every standard some feature of the passage speaks for or against."""
-        if not feats:
-            return {}
-        scale = 1.0 / math.sqrt(len(feats))
-        logits: dict[int, float] = defaultdict(float)
-        for f in feats:
-            for index, w in self.weights.get(f, ()):
-                logits[index] += w * scale
-        return {i: x + self.bias[i] for i, x in logits.items()}
+        return {int(i): float(x) for i, x in zip(*self._logits(feats), strict=True)}
+
+    def _logits(self, feats: Sequence[str]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """Return the indices of the standards the features touch, and their logits."""
+        import numpy as np
+
+        rows, matrix, bias = self._compiled()
+        present = [r for r in map(rows.get, feats) if r is not None]
+        if not present:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64)
+        block = matrix[present]
+        touched = np.flatnonzero(block.any(axis=0))
+        logits = block[:, touched].sum(axis=0) * (1.0 / math.sqrt(len(feats))) + bias[touched]
+        return touched, logits
 
 
 @dataclass
@@ -105,15 +140,23 @@ class Classifier:
 
     def predict(self, tokens: Sequence[Token], level: str, floor: float = 0.0) -> list[tuple[str, float]]:
         """Return (standard, probability) of one level, best first, those above ``floor`` only."""
+        return self.rank(features(tokens), level, floor)
+
+    def rank(
+        self, feats: Sequence[str], level: str, floor: float = 0.0, top: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Like :meth:`predict`, from a passage's :func:`features`; ``top`` keeps the best few only."""
         model = self.levels.get(level)
-        if model is None:
+        if model is None or not feats:
             return []
-        found = []
-        for index, logit in model.scores(features(tokens)).items():
-            p = 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
-            if p > floor:
-                found.append((model.classes[index], p))
-        return sorted(found, key=lambda x: (-x[1], x[0]))
+        import numpy as np
+
+        touched, logits = model._logits(feats)
+        probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+        above = np.flatnonzero(probability > floor)
+        found = [(model.classes[touched[i]], float(probability[i])) for i in above]
+        found.sort(key=lambda x: (-x[1], x[0]))
+        return found if top is None else found[:top]
 
     def to_json(self) -> dict[str, Any]:
         """Return the model as JSON-compatible values."""

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import Knowledge, load_knowledge
-from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Link, Linker, check_levels
+from hrgraph.link.linker import Link, Linker, check_levels
 
 __all__ = ["SPANS_KEY", "HrgraphLinker", "make_linker"]
 
@@ -59,7 +59,7 @@ class HrgraphLinker:
         name: str = "hrgraph_linker",
         *,
         levels: list[str] | None = None,
-        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        min_confidence: float | None = None,
         max_passage_words: int = 200,
         spans_key: str = SPANS_KEY,
         knowledge: Knowledge | None = None,
@@ -89,7 +89,7 @@ class HrgraphLinker:
             self._linker = Linker(
                 self.knowledge,
                 levels=self.cfg["levels"],
-                min_confidence=float(self.cfg["min_confidence"]),
+                min_confidence=None if self.cfg["min_confidence"] is None else float(self.cfg["min_confidence"]),
                 max_passage_words=int(self.cfg["max_passage_words"]),
             )
         return self._linker
@@ -182,7 +182,7 @@ class HrgraphLinker:
     "hrgraph_linker",
     default_config={
         "levels": None,
-        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+        "min_confidence": None,
         "max_passage_words": 200,
         "spans_key": SPANS_KEY,
     },
@@ -192,7 +192,7 @@ def make_linker(
     nlp: Language,
     name: str,
     levels: list[str] | None,
-    min_confidence: float,
+    min_confidence: float | None,
     max_passage_words: int,
     spans_key: str,
 ) -> HrgraphLinker:

@@ -36,7 +36,7 @@ from typing import Any
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link.knowledge import Knowledge, load_knowledge
-from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Linker
+from hrgraph.link.linker import Linker, min_confidence_of
 
 __all__ = ["DATASETS", "Band", "Evaluation", "Example", "Score", "crossval_predictions", "evaluate", "read_dataset"]
 
@@ -96,7 +96,7 @@ class Band:
 class Evaluation:
     """All the figures of one evaluation run."""
 
-    min_confidence: float
+    min_confidence: float | None  # None: each level's default
     scores: list[Score] = field(default_factory=list)
     bands: list[Band] = field(default_factory=list)
     words: int = 0
@@ -314,13 +314,14 @@ def evaluate(
     *,
     datasets: Iterable[str] | None = None,
     limit: int | None = None,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float | None = None,
     linker: Linker | None = None,
 ) -> Evaluation:
     """Run the linker on the labelled sets in ``data`` and score it.
 
     ``limit`` takes an even sample of at most that many documents per set (the UPR Info set has
-    33,000); ``min_confidence`` is the threshold at which links count as proposed.
+    33,000); ``min_confidence`` is the threshold at which links count as proposed (default: each
+    level's own, :func:`~hrgraph.link.linker.min_confidence_of`).
     """
     if not data.is_dir():
         raise BadInputError(f"{data}: no such folder; give the shared data folder with --data")
@@ -353,7 +354,8 @@ def evaluate(
             predicted = _predictions(linker, ex, frozen_scope)
             for level, gold in ex.gold.items():
                 scores = predicted.get(level, {})
-                chosen_set = {iri for iri, c in scores.items() if c >= min_confidence}
+                cutoff = min_confidence_of(level, min_confidence)
+                chosen_set = {iri for iri, c in scores.items() if c >= cutoff}
                 for iri, conf in scores.items():
                     for index, (low, high) in enumerate(BANDS):
                         if low <= conf < high:
@@ -370,7 +372,8 @@ def evaluate(
             if ex.single_goal is not None:
                 goals = predicted.get("sdg-goal", {})
                 top = max(goals.items(), key=lambda kv: kv[1], default=("", 0.0))
-                guess = top[0].rsplit("/", 1)[-1] if top[1] >= max(min_confidence, SINGLE_LABEL) else "0"
+                cutoff = max(min_confidence_of("sdg-goal", min_confidence), SINGLE_LABEL)
+                guess = top[0].rsplit("/", 1)[-1] if top[1] >= cutoff else "0"
                 right_single += guess == ex.single_goal
         for level, (tp, fp, fn) in sorted(counts.items()):
             p, r, f = _prf(tp, fp, fn)
