@@ -275,7 +275,7 @@ def main() -> None:
 
             per_query[name] = _time(select, args.repeat)
         if args.network:
-            seconds = _time(lambda: build_report(store, "coverage", ReportParams(city=None)), 1)
+            seconds = _time(lambda: build_report(store, "coverage", ReportParams(city=None)), args.repeat)
             print(f"  report {'coverage (all)':16s} {seconds * 1000:8.0f} ms  (every city of the network)")
     if args.baseline_cities <= 0:
         return

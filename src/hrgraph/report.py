@@ -25,6 +25,7 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -281,6 +282,14 @@ def _select(store: Store, name: str, params: Mapping[str, str | None]) -> tuple[
         raise BadInputError(f"the packaged query {name!r} must be a SELECT query")
     rows = [[_tidy(c, _cell(v)) for c, v in zip(result.columns, row, strict=True)] for row in result.rows]
     return result.columns, rows
+
+
+def _select_many(
+    store: Store, *requests: tuple[str, Mapping[str, str | None]]
+) -> list[tuple[tuple[str, ...], list[list[Cell]]]]:
+    """Run independent queries side by side (the store evaluates each outside Python's lock)."""
+    with ThreadPoolExecutor(max_workers=min(len(requests), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda request: _select(store, *request), requests))
 
 
 def _table(
@@ -908,7 +917,9 @@ def _coverage(store: Store, params: ReportParams) -> Report:
 
 def _network_coverage(store: Store, context: _Context) -> Report:
     """Coverage across every city of the store: per goal, target, instrument and theme, then per city."""
-    columns, rows = _select(store, "coverage-network", {})
+    (columns, rows), (c_columns, cities), (_, targets) = _select_many(
+        store, ("coverage-network", {}), ("coverage-cities", {}), ("sdg-targets", {})
+    )
     col = {c: i for i, c in enumerate(columns)}
     tables = []
     for dimension, (title, heading) in _DIMENSIONS.items():
@@ -926,7 +937,6 @@ def _network_coverage(store: Store, context: _Context) -> Report:
                 query="coverage-network",
             )
         )
-    c_columns, cities = _select(store, "coverage-cities", {})
     tables.append(
         _table(
             "Cities",
@@ -939,7 +949,6 @@ def _network_coverage(store: Store, context: _Context) -> Report:
         )
     )
     reached = [r for r in rows if r[col["dimension"]] == "target"]
-    _, targets = _select(store, "sdg-targets", {})
     heatmap = _heatmap((columns, reached), targets, count="cities")
     heatmap = replace(heatmap, title="Cities with a measure per SDG target")
     goals = sum(1 for r in rows if r[col["dimension"]] == "goal")
