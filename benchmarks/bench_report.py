@@ -302,8 +302,7 @@ def main() -> None:
             note = ""
         except TimeoutError:
             seconds, note = float(args.baseline_limit), "  (stopped: rdflib took longer)"
-        except Exception as err:
-            # rdflib's aggregates fail on variables an OPTIONAL left unbound (RDFLib issue #882)
+        except Exception as err:  # a query rdflib's engine cannot evaluate
             print(f"  {name:16s} rdflib cannot run these queries: {type(err).__name__}: {str(err)[:80]}")
             continue
         finally:
