@@ -171,6 +171,11 @@ def test_coverage_for_a_city_and_a_network(lakeside: Store, reports: dict[str, R
         assert found == {key: (len(links), sum(links)) for key, links in per_city.items()}, table
 
 
+def test_network_coverage_of_an_empty_store_says_so() -> None:
+    with EmbeddedStore() as empty, pytest.raises(BadInputError, match="the store holds no city"):
+        build_report(empty, "coverage", ReportParams(city=None))
+
+
 def test_a_city_report_needs_a_city(lakeside: Store) -> None:
     with pytest.raises(BadInputError, match="give --city"):
         build_report(lakeside, "upr", ReportParams(city=None))

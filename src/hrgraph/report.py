@@ -920,6 +920,8 @@ def _network_coverage(store: Store, context: _Context) -> Report:
     (columns, rows), (c_columns, cities), (_, targets) = _select_many(
         store, ("coverage-network", {}), ("coverage-cities", {}), ("sdg-targets", {})
     )
+    if not cities:
+        raise BadInputError("the store holds no city: ingest one first (hrgraph ingest FILE --city NAME)")
     col = {c: i for i, c in enumerate(columns)}
     tables = []
     for dimension, (title, heading) in _DIMENSIONS.items():
