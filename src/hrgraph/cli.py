@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 violations found (validation), 2 bad input or usage. Re
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 import io
 import json
@@ -14,8 +15,9 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import rdflib
@@ -27,8 +29,6 @@ from hrgraph import __version__
 from hrgraph.errors import BadInputError, HrgraphError
 from hrgraph.queries import catalogue, find_query, run_query
 from hrgraph.store import RdfFormat, Store, Table, graph_iri, open_store
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_STORE = "hrgraph-store"
 TABLE_FORMATS = ("table", "csv", "tsv", "json")
@@ -90,8 +90,41 @@ def _rich_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def store_options(command: F) -> F:
-    """Add the options that say which store a command works on."""
+@dataclass(frozen=True)
+class StoreChoice:
+    """The store a command works on: the embedded store in ``path``, or a SPARQL endpoint if one is given."""
+
+    path: Path
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Name the store in messages: the endpoint, or the folder."""
+        return self.endpoint or str(self.path)
+
+    def open(self) -> Store:
+        """Open the store."""
+        return open_store(
+            self.path, endpoint=self.endpoint, update_endpoint=self.update_endpoint, store_endpoint=self.gsp_endpoint
+        )
+
+
+def store_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the options that say which store a command works on; the command gets them as ``store_choice``."""
+
+    @functools.wraps(command)
+    def run(
+        *args: Any,
+        store_path: Path,
+        endpoint: str | None,
+        update_endpoint: str | None,
+        gsp_endpoint: str | None,
+        **kwargs: Any,
+    ) -> None:
+        command(*args, store_choice=StoreChoice(store_path, endpoint, update_endpoint, gsp_endpoint), **kwargs)
+
     options = [
         click.option(
             "--store",
@@ -111,12 +144,8 @@ def store_options(command: F) -> F:
         click.option("--gsp-endpoint", help="Graph Store Protocol URL, if not the endpoint's /store."),
     ]
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _open(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> Store:
-    return open_store(store_path, endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint)
+        run = option(run)
+    return run
 
 
 class StageGroup(click.Group):
@@ -171,7 +200,7 @@ def cli(verbose: int, quiet: bool) -> None:
 
 @cli.command()
 @store_options
-def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None) -> None:
+def init(store_choice: StoreChoice) -> None:
     """Load the ontology and the packaged standards corpus into the store, replacing older copies.
 
     \b
@@ -180,13 +209,13 @@ def init(store_path: Path, endpoint: str | None, update_endpoint: str | None, gs
     """
     from hrgraph.corpus import install
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store, _progress() as progress:
+    with store_choice.open() as store, _progress() as progress:
         task = progress.add_task("loading", total=None)
         loaded = install(store, on_file=lambda name, count: progress.advance(task))
     for name, count in loaded.items():
         log.info("%s: %d triples", name, count)
     total = sum(loaded.values())
-    click.echo(f"loaded {total} triples from {len(loaded)} files into {endpoint or store_path}", err=True)
+    click.echo(f"loaded {total} triples from {len(loaded)} files into {store_choice.name}", err=True)
 
 
 @cli.command()
@@ -206,10 +235,7 @@ def load(
     graph: str | None,
     fmt: str | None,
     replace: bool,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Load RDF files into the store, each one all or nothing.
 
@@ -225,7 +251,7 @@ def load(
     for path in paths:
         if not path.is_file():
             raise BadInputError(f"{path}: no such file")
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store, _progress() as progress:
+    with store_choice.open() as store, _progress() as progress:
         task = progress.add_task("loading", total=len(paths))
         for path in paths:
             rdf_format = RdfFormat.parse(fmt) if fmt else RdfFormat.for_path(path)
@@ -265,10 +291,7 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Run a packaged query by NAME, or a .rq file, with bound parameters.
 
@@ -285,7 +308,7 @@ def query(
             raise BadInputError(f"parameter {item!r}: write NAME=VALUE")
         values[key.strip()] = value
     chosen = find_query(name)
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         result = run_query(store, chosen, values)
     if isinstance(result, Table):
         if fmt not in TABLE_FORMATS:
@@ -325,9 +348,7 @@ def list_queries() -> None:
 @cli.command()
 @click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
 @store_options
-def stats(
-    store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None, fmt: str
-) -> None:
+def stats(store_choice: StoreChoice, fmt: str) -> None:
     """Show the triples in each graph and the instances of each class.
 
     \b
@@ -336,7 +357,7 @@ def stats(
     """
     from hrgraph.namespace import compact
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         graphs = store.graphs()
         classes = store.class_counts()
         table = run_query(store, find_query("instruments"))
@@ -383,10 +404,7 @@ def export(
     graph: str | None,
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Export one graph or all of them as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML.
 
@@ -395,7 +413,7 @@ def export(
       hrgraph export -o everything.nq
       hrgraph export --graph standards -O turtle -o standards.ttl
     """
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         data = store.export(RdfFormat.parse(fmt), graph=graph)
     write_output(data, output)
 
@@ -410,9 +428,7 @@ def export(
     help="The folder the outputs go to.",
 )
 @store_options
-def example(
-    output: Path, store_path: Path, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None
-) -> None:
+def example(output: Path, store_choice: StoreChoice) -> None:
     """Run the whole pipeline on the bundled Example City and write what it produces to one folder.
 
     Loads the standards, ingests the city's proclamation, action plan, ordinance and annual report, links
@@ -424,10 +440,10 @@ def example(
     """
     from hrgraph.pipeline import run_example
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         run = run_example(store, output, on_step=lambda text: log.info("%s", text))
     lines = [
-        f"Example City in {endpoint or store_path}: {run.provisions} provisions and {run.items} action items "
+        f"Example City in {store_choice.name}: {run.provisions} provisions and {run.items} action items "
         f"ingested, {run.links} links proposed",
         f"completeness: {run.violations} violations, {run.warnings} warnings",
         "scorecard: " + ", ".join(f"{name}: {status}" for name, status in run.scorecard.items()),

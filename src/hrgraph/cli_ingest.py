@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rdflib import Literal
 
-from hrgraph.cli import _open, _progress, render_table, store_options, write_output
+from hrgraph.cli import StoreChoice, _progress, render_table, store_options, write_output
 from hrgraph.ingest import KINDS, IngestResult, ingest
 from hrgraph.store import Table
 
@@ -85,10 +85,7 @@ def ingest_command(
     mapping: Path | None,
     base_iri: str | None,
     fmt: str,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Ingest action plans (CSV, XLSX) and documents (PDF, DOCX, HTML, TXT, MD, D.C. Code XML) of a city.
 
@@ -103,7 +100,7 @@ def ingest_command(
       hrgraph ingest ordinances/ --city Lakeside --kind ordinance
       hrgraph ingest plan-de.xlsx --city Lakeside --mapping columns.yaml
     """
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store, _progress() as progress:
+    with store_choice.open() as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
 
         def advance(path: Path, done: int, total: int) -> None:

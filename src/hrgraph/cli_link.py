@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from hrgraph.cli import _open, _progress, _rich_text, store_options, write_output
+from hrgraph.cli import StoreChoice, _progress, _rich_text, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.store import city_slug
 
@@ -165,10 +165,7 @@ def link(
     min_confidence: float | None,
     fmt: str | None,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Link every provision and action item of a city; write the proposals to graph proposed/NAME.
 
@@ -184,7 +181,7 @@ def link(
     from hrgraph.link.mappings import link_city, mappings_graph, sssom_tsv
 
     linker = Linker(load_knowledge(), levels=_levels(levels), min_confidence=min_confidence)
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         run = link_city(store, city, linker=linker)
         base = _base(store, city)
     click.echo(
@@ -218,10 +215,7 @@ def review() -> None:
 def review_export(
     city: str,
     output: Path,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Write one row per proposed link (passage with its evidence, standard, confidence, decision).
 
@@ -231,7 +225,7 @@ def review_export(
     """
     from hrgraph.link.review import export_review
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         rows = export_review(store, city, output)
     click.echo(f"{output}: {rows} proposed links to review", err=True)
 
@@ -243,10 +237,7 @@ def review_export(
 def review_import(
     workbook: Path,
     reviewer: str | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Read the decisions of a review workbook: accepted links become curated, rejected ones are kept.
 
@@ -256,7 +247,7 @@ def review_import(
     """
     from hrgraph.link.review import import_review
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         result = import_review(store, workbook, reviewer=reviewer)
     click.echo(
         f"{workbook}: {result.accepted} accepted, {result.rejected} rejected, {result.undecided} undecided"

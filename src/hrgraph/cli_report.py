@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import DEFAULT_STORE, _open, store_options, write_output
+from hrgraph.cli import DEFAULT_STORE, StoreChoice, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.report import REPORTS, OutputFormat, ReportParams, build_report, push_graphs, render, write_report
 from hrgraph.store import open_store
@@ -47,10 +47,7 @@ def report(
     via_sdg: bool,
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Write a report for reporting staff: upr, vlr, treaty-linkage, gaps or coverage.
 
@@ -66,7 +63,7 @@ def report(
     if output is None and chosen.binary:
         raise BadInputError(f"-O {chosen.label} writes a file: give -o FILE{chosen.suffix}")
     params = ReportParams(city=city, state=state, cycle=cycle, instrument=instrument, goal=goal, via_sdg=via_sdg)
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         built = build_report(store, name, params)
     if output is None:
         files = render(built, chosen)

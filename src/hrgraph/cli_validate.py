@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import _open, render_table, store_options, write_output
+from hrgraph.cli import StoreChoice, render_table, store_options, write_output
 from hrgraph.validate import (
     ReportFormat,
     ScorecardFormat,
@@ -64,10 +64,7 @@ def validate_command(
     corpus: bool,
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Check action plans, items, links and local instruments against the completeness shapes.
 
@@ -84,12 +81,12 @@ def validate_command(
         raise click.UsageError("--only-my-shapes needs at least one --shapes FILE")
     shapes = load_shapes(*shape_files, packaged=() if only_my_shapes else ("completeness",))
     if corpus:
-        with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        with store_choice.open() as store:
             report = validate_corpus(store)
     elif inputs:
         report = validate_files(inputs, shapes=shapes)
     else:
-        with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+        with store_choice.open() as store:
             report = validate(store, city=city, shapes=shapes)
     write_output(report.render(ReportFormat(fmt)), output)
     if fmt != "text":
@@ -114,10 +111,7 @@ def scorecard_command(
     city: str,
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Score a city against the elements of a human rights city: met, partly met or not met.
 
@@ -128,7 +122,7 @@ def scorecard_command(
       hrgraph scorecard --city "Example City"
       hrgraph scorecard --city "Example City" -O html -o scorecard.html
     """
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         card = scorecard(store, city)
     if fmt == ScorecardFormat.TABLE.value:
         write_output(render_table(card.table(), "table"), output)
@@ -149,10 +143,7 @@ def reason_command(
     dry_run: bool,
     fmt: str,
     output: Path | None,
-    store_path: Path,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    gsp_endpoint: str | None,
+    store_choice: StoreChoice,
 ) -> None:
     """Check a city's data against the ontology with HermiT, and write what follows to the inferred graph.
 
@@ -167,7 +158,7 @@ def reason_command(
     """
     from hrgraph.reason import reason
 
-    with _open(store_path, endpoint, update_endpoint, gsp_endpoint) as store:
+    with store_choice.open() as store:
         report = reason(store, city=city, owl=not no_owl, write=not dry_run)
     text = report.render_json() if fmt == "json" else report.render_text()
     write_output(text.encode(), output)
