@@ -70,8 +70,7 @@ def main() -> None:
     observed: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     for name in args.dataset or ("local-policy", "ohchr-slovenia"):
         if name == "ohchr-slovenia":
-            reviews = Path(__file__).resolve().parent.parent / "corpora" / "reviews" / "upr-slovenia.csv"
-            for ex, predicted in crossval_predictions(args.data, reviews):
+            for ex, predicted in crossval_predictions(args.data, Path(__file__).resolve().parent.parent):
                 for level, found in predicted.items():
                     for iri, score in found.items():
                         observed[level][name].append((score, 1.0 if iri in ex.gold[level] else 0.0))

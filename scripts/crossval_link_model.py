@@ -1,7 +1,7 @@
 """Cross-validate the linker on the OHCHR Slovenia recommendations, which its classifier learns from.
 
 The recommendations are split into ``--folds`` parts (by their order in the table); for each part a
-classifier is trained without it (:func:`hrgraph.link.classifier.training_documents` with
+classifier is trained without it (:func:`hrgraph.link.classifier.checkout_documents` with
 ``exclude``) and the linker with that classifier links the part. The figures are pooled over the
 parts, so each recommendation is scored by a model that never saw it.
 
@@ -30,9 +30,7 @@ def main() -> None:
     parser.add_argument("--min-confidence", type=float, help="[default: each level's own]")
     args = parser.parse_args()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for ex, predicted in crossval_predictions(
-        args.data, ROOT / "corpora" / "reviews" / "upr-slovenia.csv", folds=args.folds
-    ):
+    for ex, predicted in crossval_predictions(args.data, ROOT, folds=args.folds):
         for level, gold in ex.gold.items():
             cutoff = min_confidence_of(level, args.min_confidence)
             chosen = {iri for iri, c in predicted.get(level, {}).items() if c >= cutoff}

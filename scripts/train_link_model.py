@@ -1,10 +1,10 @@
 """Train the linker's classifier (``src/hrgraph/link/classifier.json.gz``) from the project's own sources.
 
-The training texts are those :func:`hrgraph.link.classifier.training_documents` assembles: the built
+The training texts are those :func:`hrgraph.link.classifier.checkout_documents` assembles: the built
 standards corpus (SDG targets and indicators, synonyms, themes, articles), the Aurora target queries
-(CC BY 4.0) and the OHCHR Slovenia recommendations with OHCHR's tags (``corpora/reviews``). No
-evaluation-only data (SwissText, UPR Info, the local-policy development set) is read. The result is
-the same on every run.
+(CC BY 4.0), the OHCHR Slovenia recommendations with OHCHR's tags (``corpora/reviews``) and the
+project's own labelled passages (``corpora/training``). No evaluation-only data (SwissText, UPR Info,
+the local-policy development set) is read. The result is the same on every run.
 
     python scripts/train_link_model.py [--output src/hrgraph/link/classifier.json.gz]
 """
@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hrgraph.link.classifier import model_bytes, read_reviews, train, training_documents
-from hrgraph.link.knowledge import load_knowledge
-from hrgraph.resources import corpus_files
+from hrgraph.link.classifier import checkout_documents, model_bytes, train
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +23,8 @@ def main() -> None:
     """Run from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=ROOT / "src" / "hrgraph" / "link" / "classifier.json.gz")
-    parser.add_argument("--reviews", type=Path, default=ROOT / "corpora" / "reviews" / "upr-slovenia.csv")
     args = parser.parse_args()
-    documents = training_documents(load_knowledge(), corpus_files(), read_reviews(args.reviews))
+    documents = checkout_documents(ROOT)
     model = train(documents)
     data = model_bytes(model)
     args.output.write_bytes(data)

@@ -81,6 +81,9 @@ def test_init_load_query_stats_export(tmp_path: Path, plan: Path) -> None:
     result = hrgraph("export", "--graph", "city/Example City", "-O", "turtle", "-o", out, store=store)
     assert result.returncode == 0, result.stderr
     assert "hrg:ActionItem" in out.read_text() or "ontology#ActionItem" in out.read_text()
+    result = hrgraph("export", "--graph", "city/Example City", "-O", "ntriples", "-o", "-", store=store)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(" .\n") == 3  # "-o -" is stdout, not a file named "-"
 
 
 def test_query_file_with_parameters(tmp_path: Path, plan: Path) -> None:

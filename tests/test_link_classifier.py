@@ -60,11 +60,9 @@ def test_packaged_model_is_what_the_training_script_makes() -> None:
     """The shipped model comes from the project's own sources only, and training it again gives it back."""
     from importlib import resources
 
-    from hrgraph.link.classifier import model_bytes, read_reviews, training_documents
-    from hrgraph.resources import corpus_files
+    from hrgraph.link.classifier import checkout_documents, model_bytes
 
-    reviews = Path(__file__).resolve().parents[1] / "corpora" / "reviews" / "upr-slovenia.csv"
-    documents = training_documents(load_knowledge(), corpus_files(), read_reviews(reviews))
+    documents = checkout_documents(Path(__file__).resolve().parents[1])
     shipped = (resources.files("hrgraph.link") / "classifier.json.gz").read_bytes()
     assert model_bytes(train(documents)) == shipped
 

@@ -52,6 +52,17 @@ def _progress() -> Progress:
     )
 
 
+class OutputFile(click.Path):
+    """A file a command writes to; ``-`` (like no ``-o`` at all) means stdout."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path, allow_dash=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Return the path, or None for ``-``."""
+        return None if value in ("-", b"-") else super().convert(value, param, ctx)
+
+
 def write_output(data: bytes, output: Path | None) -> None:
     """Write to stdout, or to a file atomically: a reader never sees a half-written file."""
     if output is None:
@@ -282,9 +293,7 @@ def load(
     type=click.Choice([*TABLE_FORMATS, *(f.label for f in RdfFormat)]),
     help="Table formats for SELECT; RDF formats for CONSTRUCT.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
 def query(
     name: str,
@@ -396,9 +405,7 @@ def stats(store_choice: StoreChoice, fmt: str) -> None:
     show_default=True,
     type=click.Choice([f.label for f in RdfFormat]),
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
 def export(
     graph: str | None,

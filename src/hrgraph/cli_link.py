@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from hrgraph.cli import StoreChoice, _progress, _rich_text, store_options, write_output
+from hrgraph.cli import OutputFile, StoreChoice, _progress, _rich_text, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.store import city_slug
 
@@ -77,7 +77,7 @@ def _check_length(length: int, place: str) -> None:
 @click.command()
 @click.option("-i", "--input", "source", required=True, type=click.Path(path_type=Path), help="Text, or JSON Lines.")
 @click.option("-O", "--output-format", "fmt", default="jsonl", show_default=True, type=click.Choice(ANNOTATE_FORMATS))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE, not stdout.")
 @click.option("--levels", help="Comma-separated: sdg-goal, sdg-target, article, paragraph, theme, instrument.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option(
@@ -157,7 +157,7 @@ def _link_json(link: Any) -> dict[str, Any]:
 @click.option("--levels", help="Comma-separated levels [default: all].")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option("-O", "--output-format", "fmt", type=click.Choice(("sssom", "ttl")), help="Also write the links out.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where -O writes [stdout].")
+@click.option("-o", "--output", type=OutputFile(), help="Where -O writes [stdout].")
 @store_options
 def link(
     city: str,

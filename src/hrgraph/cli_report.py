@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import DEFAULT_STORE, StoreChoice, store_options, write_output
+from hrgraph.cli import DEFAULT_STORE, OutputFile, StoreChoice, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.report import REPORTS, OutputFormat, ReportParams, build_report, push_graphs, render, write_report
 from hrgraph.store import open_store
@@ -33,9 +33,7 @@ __all__ = ["push", "report"]
     type=click.Choice([f.label for f in OutputFormat]),
     help="xlsx and docx need -o; csv writes one file per table, html its charts beside it.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
 def report(
     name: str,

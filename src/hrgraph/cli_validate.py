@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import StoreChoice, render_table, store_options, write_output
+from hrgraph.cli import OutputFile, StoreChoice, render_table, store_options, write_output
 from hrgraph.validate import (
     ReportFormat,
     ScorecardFormat,
@@ -54,7 +54,7 @@ __all__ = ["reason_command", "scorecard_command", "validate_command"]
     show_default=True,
     type=click.Choice([f.value for f in ReportFormat]),
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
 def validate_command(
     city: str | None,
@@ -105,7 +105,7 @@ def validate_command(
     show_default=True,
     type=click.Choice([f.value for f in ScorecardFormat]),
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
 def scorecard_command(
     city: str,
@@ -135,7 +135,7 @@ def scorecard_command(
 @click.option("--no-owl", is_flag=True, help="Only the SPARQL inferences: no consistency check, no Java.")
 @click.option("--dry-run", is_flag=True, help="Do not write the inferred graph.")
 @click.option("-O", "--output-format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
 def reason_command(
     city: str | None,

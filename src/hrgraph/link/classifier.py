@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrgraph.errors import HrgraphError
+from hrgraph.errors import BadInputError, HrgraphError
 from hrgraph.link.aurora import And, Near, Node, Not, Or, Term
 from hrgraph.link.knowledge import Concept, Knowledge, concept_texts
 from hrgraph.link.text import Token, similarity_features, tokenise
@@ -49,6 +49,8 @@ __all__ = [
     "features",
     "load_classifier",
     "model_bytes",
+    "checkout_documents",
+    "read_passages",
     "read_reviews",
     "train",
     "training_documents",
@@ -59,6 +61,7 @@ MODEL_LEVELS = ("sdg-goal", "sdg-target", "theme")
 """The levels the classifier scores."""
 _FORMAT = 1
 _SDG = "http://metadata.un.org/sdg/"
+_ID = "https://w3id.org/hrgraph/id/"
 _MODEL = "classifier.json.gz"
 
 
@@ -211,6 +214,45 @@ def read_reviews(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def read_passages(folder: Path) -> list[dict[str, Any]]:
+    """Read the project's labelled passages (``corpora/training/*.jsonl``), files in name order.
+
+    Each row keeps where it came from (``"where"``: file name and line) for error messages.
+    """
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise BadInputError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+                rows.append({**row, "where": f"{path.name}:{number}"})
+    return rows
+
+
+def _passage_labels(row: Mapping[str, Any], concepts: Mapping[str, Concept]) -> dict[str, frozenset[str]]:
+    """Return the standards a labelled passage names, per level; an unknown one is an error."""
+    targets = frozenset(_SDG + str(t) for t in row.get("sdg_targets") or ())
+    goals = frozenset(_SDG + str(int(g)) for g in row.get("sdg_goals") or ())
+    labels = {
+        "sdg-goal": goals | {_SDG + t.removeprefix(_SDG).split(".")[0] for t in targets},
+        "theme": frozenset(f"{_ID}theme/{t}" for t in row.get("themes") or ()),
+        "article": frozenset(
+            f"{_ID}{code.partition(':')[0].lower()}/art_{code.partition(':')[2]}" for code in row.get("articles") or ()
+        ),
+    }
+    if targets or not goals:  # a passage labelled with a goal only says nothing about its targets
+        labels["sdg-target"] = targets
+    for iris in labels.values():
+        for iri in sorted(iris):
+            if iri not in concepts:
+                raise BadInputError(f"{row.get('where', '?')}: unknown standard {iri}")
+    return labels
+
+
 def _phrases(node: Node) -> list[str]:
     if isinstance(node, Term):
         return [" ".join(w.replace("*", "").replace("?", "") for w in node.words)]
@@ -227,10 +269,13 @@ def training_documents(
     knowledge: Knowledge,
     corpus: Sequence[Any],
     reviews: Sequence[Mapping[str, str]] = (),
+    passages: Sequence[Mapping[str, Any]] = (),
     *,
     exclude: Iterable[str] = (),
 ) -> list[Document]:
-    """Return the labelled training texts: the corpus's own texts and the reviews' tagged recommendations.
+    """Return the labelled training texts: corpus texts, tagged recommendations and labelled passages.
+
+    The passages are the project's own (:func:`read_passages`).
 
     ``exclude`` names reviews (``cycle/paragraph``) to leave out, for cross-validation.
     """
@@ -290,7 +335,28 @@ def training_documents(
         if numbers or row.get("cycle") != "2":  # the second cycle (2014) predates the SDGs: no tag is no answer
             labels["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in numbers)
         docs.append(Document(text, labels, "review"))
+    for row in passages:
+        docs.append(Document(str(row["text"]), _passage_labels(row, concepts), "passage"))
     return docs
+
+
+def checkout_documents(checkout: Path, *, exclude: Iterable[str] = ()) -> list[Document]:
+    """Return the training texts of a checkout of the project.
+
+    They are :func:`training_documents` of the packaged corpus, ``corpora/reviews/upr-slovenia.csv``
+    and ``corpora/training/``.
+    """
+    from hrgraph.link.knowledge import load_knowledge
+    from hrgraph.resources import corpus_files
+
+    corpora = checkout / "corpora"
+    return training_documents(
+        load_knowledge(),
+        corpus_files(),
+        read_reviews(corpora / "reviews" / "upr-slovenia.csv"),
+        read_passages(corpora / "training"),
+        exclude=exclude,
+    )
 
 
 # --- training ------------------------------------------------------------------------------------------

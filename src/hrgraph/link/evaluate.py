@@ -401,20 +401,20 @@ def evaluate(
 
 
 def crossval_predictions(
-    data: Path, reviews: Path, *, folds: int = 5
+    data: Path, checkout: Path, *, folds: int = 5
 ) -> list[tuple[Example, dict[str, dict[str, float]]]]:
     """Link the OHCHR Slovenia recommendations, each with a classifier trained without it.
 
-    The recommendations of the review table ``reviews`` (``corpora/reviews/upr-slovenia.csv``) are
-    split into ``folds`` parts by their order; for each part the levels the reviews label (SDG goals,
-    themes) are retrained without it, and the linker with that classifier links the part. Returns
-    every example with its predictions (any confidence), as :func:`evaluate` scores them.
+    The recommendations of the review table of the project's ``checkout``
+    (``corpora/reviews/upr-slovenia.csv``) are split into ``folds`` parts by their order; for each part
+    the levels the reviews label (SDG goals, themes) are retrained without it, and the linker with that
+    classifier links the part. Returns every example with its predictions (any confidence), as
+    :func:`evaluate` scores them.
     """
-    from hrgraph.link.classifier import Classifier, load_classifier, read_reviews, train, training_documents
-    from hrgraph.resources import corpus_files
+    from hrgraph.link.classifier import Classifier, checkout_documents, load_classifier, read_reviews, train
 
     knowledge = load_knowledge()
-    rows = read_reviews(reviews)
+    rows = read_reviews(checkout / "corpora" / "reviews" / "upr-slovenia.csv")
     examples = read_dataset("ohchr-slovenia", data, knowledge)
     scope: dict[str, set[str]] = defaultdict(set)
     for ex in examples:
@@ -423,12 +423,11 @@ def crossval_predictions(
     frozen = {level: frozenset(v) for level, v in scope.items()}
     idents = sorted({f"{r['cycle']}/{r['paragraph']}" for r in rows})
     fold_of = {ident: i % folds for i, ident in enumerate(idents)}
-    corpus = corpus_files()
     shipped = load_classifier()
     found = []
     for fold in range(folds):
         held = {ident for ident, f in fold_of.items() if f == fold}
-        documents = training_documents(knowledge, corpus, rows, exclude=held)
+        documents = checkout_documents(checkout, exclude=held)
         model = Classifier(dict(shipped.levels))
         model.levels.update(train(documents, levels=("sdg-goal", "theme")).levels)
         linker = Linker(knowledge, min_confidence=0.0, classifier=model)
