@@ -78,8 +78,9 @@ def test_ranking_from_features_matches_the_weights() -> None:
     level = model.levels["sdg-target"]
     expected: dict[int, float] = {}
     for f in feats:
-        for index, w in level.weights.get(f, ()):
-            expected[index] = expected.get(index, 0.0) + w / math.sqrt(len(feats))
+        flat = level.weights.get(f, [])
+        for index, w in zip(flat[0::2], flat[1::2], strict=True):
+            expected[int(index)] = expected.get(int(index), 0.0) + w / math.sqrt(len(feats))
     got = level.scores(feats)
     assert set(got) == set(expected)
     assert all(abs(got[i] - (x + level.bias[i])) < 1e-9 for i, x in expected.items())
@@ -89,3 +90,53 @@ def test_ranking_from_features_matches_the_weights() -> None:
             :3
         ]
     )
+
+
+def test_the_project_passages_are_labelled_with_known_standards() -> None:
+    """Every labelled passage names standards of the corpus; its goals include the goals of its targets."""
+    from hrgraph.link.classifier import read_passages, training_documents
+    from hrgraph.resources import corpus_files
+
+    rows = read_passages(Path(__file__).resolve().parents[1] / "corpora" / "training")
+    assert len(rows) > 1000
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert {r["genre"] for r in rows} == {
+        "action-item",
+        "ordinance",
+        "budget-line",
+        "report",
+        "recommendation",
+        "abstract",
+    }
+    docs = [d for d in training_documents(load_knowledge(), corpus_files(), (), rows) if d.group == "passage"]
+    assert len(docs) == len(rows)
+    for doc in docs:
+        targets = doc.labels.get("sdg-target", frozenset())
+        assert {t.rsplit(".", 1)[0] for t in targets} <= doc.labels["sdg-goal"]
+    negatives = [d for d in docs if not any(d.labels.values())]
+    assert len(negatives) >= 50  # texts serving nothing teach every level what is not a link
+
+
+def test_a_bad_passage_is_named_by_file_and_line(tmp_path: Path) -> None:
+    import pytest
+
+    from hrgraph.errors import BadInputError
+    from hrgraph.link.classifier import read_passages, training_documents
+    from hrgraph.resources import corpus_files
+
+    good = '{"id": "x-1", "text": "Shelters for homeless families.", "sdg_targets": ["11.1"], "sdg_goals": [11]}'
+    (tmp_path / "a.jsonl").write_text(good + '\n{"id": "x-2", "text": "Wells.", "sdg_targets": ["6.99"]}\n')
+    rows = read_passages(tmp_path)
+    with pytest.raises(BadInputError, match=r"a\.jsonl:2: unknown standard http://metadata\.un\.org/sdg/6\.99"):
+        training_documents(load_knowledge(), corpus_files(), (), rows)
+    (tmp_path / "a.jsonl").write_text(good + "\n{oops\n")
+    with pytest.raises(BadInputError, match=r"a\.jsonl:2: not valid JSON"):
+        read_passages(tmp_path)
+
+
+def test_the_article_level_is_learnt_from_the_passages() -> None:
+    """An article no term names is found by the classifier: shelters for women fleeing violence → CEDAW 2."""
+    linker = Linker(load_knowledge())
+    links = linker.link("The city will open three more shelters for women fleeing violence at home.")
+    cedaw = [x for x in links if x.object_id == "https://w3id.org/hrgraph/id/cedaw/art_2"]
+    assert cedaw and cedaw[0].method == "classifier"

@@ -4,8 +4,12 @@ One logistic regression per standard (one-vs-rest), over the stems of a passage'
 their adjacent pairs (binary, scaled to unit length). It is trained by ``scripts/train_link_model.py``
 on the texts the project ships and may learn from: the wording of the SDG targets and their
 indicators, the synonyms of goals, targets, themes and articles, the themes' definitions, the articles
-(labelled with the themes that state them), the Aurora query phrases of each target, and the OHCHR
-Slovenia recommendations with OHCHR's own SDG and theme tags (``corpora/reviews/upr-slovenia.csv``).
+(labelled with the themes that state them), the Aurora query phrases of each target, the OHCHR
+Slovenia recommendations with OHCHR's own SDG and theme tags (``corpora/reviews/upr-slovenia.csv``),
+and the project's own labelled passages (``corpora/training``: action-plan items, ordinance sections,
+budget lines, reports, UN-style recommendations and research abstracts, each labelled with its SDG
+targets and goals, themes and treaty articles). The article level learns from these passages alone, so
+it knows the articles they are labelled with. Features found in one training text only are left out.
 Training is deterministic (full-batch gradient steps from zero weights), so the same sources give the
 same model.
 
@@ -25,10 +29,12 @@ import csv
 import gzip
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +63,7 @@ __all__ = [
     "word_features",
 ]
 
-MODEL_LEVELS = ("sdg-goal", "sdg-target", "theme")
+MODEL_LEVELS = ("sdg-goal", "sdg-target", "theme", "article")
 """The levels the classifier scores."""
 _FORMAT = 1
 _SDG = "http://metadata.un.org/sdg/"
@@ -94,11 +100,11 @@ class Document:
 
 @dataclass
 class LevelModel:
-    """The weights of one level: feature → [(standard index, weight)], and a bias per standard."""
+    """The weights of one level: feature → [standard index, weight, standard index, weight …], a bias per standard."""
 
     classes: list[str]
     bias: list[float]
-    weights: dict[str, list[tuple[int, float]]]
+    weights: dict[str, list[float]]
     _table: tuple[dict[str, int], NDArray[np.float64], NDArray[np.float64]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -109,11 +115,10 @@ class LevelModel:
             import numpy as np
 
             rows = {f: i for i, f in enumerate(self.weights)}
+            pairs = np.fromiter(chain.from_iterable(self.weights.values()), dtype=np.float64).reshape(-1, 2)
+            lengths = np.fromiter((len(flat) // 2 for flat in self.weights.values()), dtype=np.intp, count=len(rows))
             matrix = np.zeros((len(rows), len(self.classes)), dtype=np.float64)
-            for f, pairs in self.weights.items():
-                if pairs:
-                    columns, values = zip(*pairs, strict=True)
-                    matrix[rows[f], list(columns)] = values
+            matrix[np.repeat(np.arange(len(rows)), lengths), pairs[:, 0].astype(np.intp)] = pairs[:, 1]
             self._table = (rows, matrix, np.array(self.bias, dtype=np.float64))
         return self._table
 
@@ -169,7 +174,7 @@ class Classifier:
                 level: {
                     "classes": m.classes,
                     "bias": m.bias,
-                    "weights": {f: [x for pair in pairs for x in pair] for f, pairs in sorted(m.weights.items())},
+                    "weights": dict(sorted(m.weights.items())),
                 }
                 for level, m in self.levels.items()
             },
@@ -182,11 +187,7 @@ class Classifier:
             raise ValueError("the classifier has another format; retrain it with scripts/train_link_model.py")
         levels = {}
         for level, m in data["levels"].items():
-            weights = {
-                f: [(int(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
-                for f, flat in m["weights"].items()
-            }
-            levels[level] = LevelModel(list(m["classes"]), [float(b) for b in m["bias"]], weights)
+            levels[level] = LevelModel(list(m["classes"]), [float(b) for b in m["bias"]], dict(m["weights"]))
         return cls(levels)
 
 
@@ -370,12 +371,17 @@ def train(
     steps: int = 300,
     rate: float = 0.05,
     keep: float = 0.05,
+    min_documents: int = 2,
 ) -> Classifier:
     """Fit one-vs-rest logistic regressions per level on the documents labelled at that level.
 
-    Full-batch Adam steps from zero weights (deterministic); weights smaller than ``keep`` are dropped.
+    Full-batch Adam steps from zero weights (deterministic); weights smaller than ``keep`` are dropped,
+    and so are features found in fewer than ``min_documents`` documents (a feature of one text only
+    would learn that text by heart). A document is still scaled by the number of all its features, as a
+    passage is when it is classified.
     """
     import numpy as np
+    from scipy import sparse
 
     model = Classifier()
     for lv in levels:
@@ -384,18 +390,27 @@ def train(
         if not docs or not classes:
             continue
         feats = [features(tokenise(d.text)) for d in docs]
-        keep_docs = [i for i, fs in enumerate(feats) if fs]
-        docs, feats = [docs[i] for i in keep_docs], [feats[i] for i in keep_docs]
-        vocab = sorted({f for fs in feats for f in fs})
+        frequency = Counter(f for fs in feats for f in fs)
+        vocab = sorted(f for f, n in frequency.items() if n >= min_documents)
         column = {f: i for i, f in enumerate(vocab)}
-        # the documents as a sparse matrix: by row (for X·W) and by column (for Xᵀ·E)
-        rows = np.array([r for r, fs in enumerate(feats) for _ in fs], dtype=np.int64)
-        cols = np.array([column[f] for fs in feats for f in fs], dtype=np.int64)
-        vals = np.array([1.0 / math.sqrt(len(fs)) for fs in feats for _ in fs], dtype=np.float64)
-        row_starts = np.searchsorted(rows, np.arange(len(docs)))
-        order = np.argsort(cols, kind="stable")
-        c_rows, c_cols, c_vals = rows[order], cols[order], vals[order]
-        col_starts = np.searchsorted(c_cols, np.arange(len(vocab)))
+        # a document keeps its scale (1/√ of all its features) and the columns of the features kept
+        scaled = [
+            (d, 1.0 / math.sqrt(len(fs)), [column[f] for f in fs if f in column])
+            for d, fs in zip(docs, feats, strict=True)
+            if fs
+        ]
+        scaled = [x for x in scaled if x[2]]
+        docs = [d for d, _, _ in scaled]
+        # the documents as a sparse matrix X (documents × features), and its transpose
+        x = sparse.csr_matrix(
+            (
+                np.array([scale for _, scale, cs in scaled for _ in cs], dtype=np.float64),
+                np.array([c for _, _, cs in scaled for c in cs], dtype=np.int64),
+                np.cumsum([0, *(len(cs) for _, _, cs in scaled)], dtype=np.int64),
+            ),
+            shape=(len(scaled), len(vocab)),
+        )
+        xt = x.T.tocsr()
         index = {c: i for i, c in enumerate(classes)}
         y = np.zeros((len(docs), len(classes)), dtype=np.float64)
         for row, d in enumerate(docs):
@@ -406,10 +421,10 @@ def train(
         mb, vb = np.zeros_like(b), np.zeros_like(b)
         n = float(len(docs))
         for step in range(1, steps + 1):
-            z = np.add.reduceat(vals[:, None] * w[cols], row_starts, axis=0) + b
+            z = x @ w + b
             p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
             error = (p - y) / n
-            gw = np.add.reduceat(c_vals[:, None] * error[c_rows], col_starts, axis=0) + l2 * w
+            gw = xt @ error + l2 * w
             gb = error.sum(axis=0)
             for value, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
                 m *= 0.9
@@ -417,10 +432,10 @@ def train(
                 v *= 0.999
                 v += 0.001 * grad * grad
                 value -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-        weights: dict[str, list[tuple[int, float]]] = {}
+        weights: dict[str, list[float]] = {}
         for f, i in column.items():
             row_w = w[i]
-            kept = [(int(j), round(float(row_w[j]), 3)) for j in np.flatnonzero(np.abs(row_w) >= keep)]
+            kept = [x for j in np.flatnonzero(np.abs(row_w) >= keep) for x in (int(j), round(float(row_w[j]), 3))]
             if kept:
                 weights[f] = kept
         model.levels[lv] = LevelModel(classes, [round(float(v), 3) for v in b], weights)

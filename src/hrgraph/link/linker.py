@@ -157,7 +157,7 @@ def min_confidence_of(level: str, min_confidence: float | None = None) -> float:
 CITATION = 0.97
 QUERY = 0.45
 # level → factor applied to the classifier's probability; the best few standards per level only
-CLASSIFIER = {"sdg-goal": 0.5, "sdg-target": 1.0, "theme": 1.0}
+CLASSIFIER = {"sdg-goal": 0.5, "sdg-target": 1.0, "theme": 1.0, "article": 0.8}
 CLASSIFIER_TOP = 3
 CLASSIFIER_FLOOR = 0.05
 MIN_SOURCE = 0.1  # weaker links propose nothing through the graph
