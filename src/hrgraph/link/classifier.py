@@ -30,7 +30,7 @@ import gzip
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrgraph.errors import BadInputError, HrgraphError
 from hrgraph.link.aurora import And, Near, Node, Not, Or, Term
-from hrgraph.link.knowledge import Concept, Knowledge, concept_texts
+from hrgraph.link.knowledge import Concept, Knowledge, article_iri, concept_texts
 from hrgraph.link.text import Token, similarity_features, tokenise
 
 if TYPE_CHECKING:
@@ -52,10 +52,11 @@ __all__ = [
     "Classifier",
     "Document",
     "LevelModel",
+    "checkout_documents",
     "features",
+    "jsonl_rows",
     "load_classifier",
     "model_bytes",
-    "checkout_documents",
     "read_passages",
     "read_reviews",
     "train",
@@ -220,18 +221,22 @@ def read_passages(folder: Path) -> list[dict[str, Any]]:
 
     Each row keeps where it came from (``"where"``: file name and line) for error messages.
     """
-    rows = []
-    for path in sorted(folder.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
+    return [
+        {**row, "where": f"{path.name}:{number}"}
+        for path in sorted(folder.glob("*.jsonl"))
+        for number, row in jsonl_rows(path)
+    ]
+
+
+def jsonl_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, value) of each non-blank line of a JSON Lines file; bad JSON is named by line."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
                 try:
-                    row = json.loads(line)
+                    yield number, json.loads(line)
                 except json.JSONDecodeError as err:
                     raise BadInputError(f"{path}:{number}: not valid JSON: {err.msg}") from err
-                rows.append({**row, "where": f"{path.name}:{number}"})
-    return rows
 
 
 def _passage_labels(row: Mapping[str, Any], concepts: Mapping[str, Concept]) -> dict[str, frozenset[str]]:
@@ -241,9 +246,7 @@ def _passage_labels(row: Mapping[str, Any], concepts: Mapping[str, Concept]) -> 
     labels = {
         "sdg-goal": goals | {_SDG + t.removeprefix(_SDG).split(".")[0] for t in targets},
         "theme": frozenset(f"{_ID}theme/{t}" for t in row.get("themes") or ()),
-        "article": frozenset(
-            f"{_ID}{code.partition(':')[0].lower()}/art_{code.partition(':')[2]}" for code in row.get("articles") or ()
-        ),
+        "article": frozenset(article_iri(code) for code in row.get("articles") or ()),
     }
     if targets or not goals:  # a passage labelled with a goal only says nothing about its targets
         labels["sdg-target"] = targets
@@ -337,6 +340,8 @@ def training_documents(
             labels["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in numbers)
         docs.append(Document(text, labels, "review"))
     for row in passages:
+        if not str(row.get("text") or "").strip():
+            raise BadInputError(f"{row.get('where', '?')}: the passage has no text")
         docs.append(Document(str(row["text"]), _passage_labels(row, concepts), "passage"))
     return docs
 

@@ -26,7 +26,6 @@ promise.
 from __future__ import annotations
 
 import csv
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from hrgraph.errors import BadInputError, UnknownNameError
-from hrgraph.link.knowledge import Knowledge, load_knowledge
+from hrgraph.link.classifier import jsonl_rows
+from hrgraph.link.knowledge import Knowledge, article_iri, load_knowledge
 from hrgraph.link.linker import Linker, min_confidence_of
 
 __all__ = ["DATASETS", "Band", "Evaluation", "Example", "Score", "crossval_predictions", "evaluate", "read_dataset"]
@@ -154,18 +154,8 @@ class Evaluation:
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
     if not path.is_file():
         raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise BadInputError(f"{path}:{number}: not valid JSON: {err.msg}") from err
-
-
-def _article_iri(code: str) -> str:
-    instrument, _, number = code.partition(":")
-    return f"{_ID}{instrument.lower()}/art_{number}"
+    for _, row in jsonl_rows(path):
+        yield row
 
 
 def _goals_of(targets: Iterable[str]) -> frozenset[str]:
@@ -184,7 +174,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
                     {
                         "sdg-target": frozenset(_SDG + t for t in row["sdg_targets"]),
                         "sdg-goal": frozenset(_SDG + g for g in _goals_of(row["sdg_targets"])),
-                        "article": frozenset(_article_iri(a) for a in row["articles"]),
+                        "article": frozenset(article_iri(a) for a in row["articles"]),
                     },
                 )
             )

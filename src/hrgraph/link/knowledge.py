@@ -47,6 +47,7 @@ __all__ = [
     "Knowledge",
     "Similarity",
     "TermEntry",
+    "article_iri",
     "aurora_files",
     "compile_knowledge",
     "concept_texts",
@@ -222,6 +223,16 @@ class Knowledge:
             uhri_themes=data["uhri_themes"],
             instrument_themes=data["instrument_themes"],
         )
+
+
+def article_iri(code: str) -> str:
+    """Return the IRI of an article written ``INSTRUMENT:N``, as labelled sets write it.
+
+    >>> article_iri("ICESCR:11")
+    'https://w3id.org/hrgraph/id/icescr/art_11'
+    """
+    instrument, _, number = code.partition(":")
+    return f"{_ID}{instrument.lower()}/art_{number}"
 
 
 def _invert(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
