@@ -241,10 +241,11 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _passage_labels(row: Mapping[str, Any], concepts: Mapping[str, Concept]) -> dict[str, frozenset[str]]:
     """Return the standards a labelled passage names, per level; an unknown one is an error."""
-    targets = frozenset(_SDG + str(t) for t in row.get("sdg_targets") or ())
+    notations = [str(t) for t in row.get("sdg_targets") or ()]
+    targets = frozenset(_SDG + t for t in notations)
     goals = frozenset(_SDG + str(int(g)) for g in row.get("sdg_goals") or ())
     labels = {
-        "sdg-goal": goals | {_SDG + t.removeprefix(_SDG).split(".")[0] for t in targets},
+        "sdg-goal": goals | {_SDG + t.split(".")[0] for t in notations},
         "theme": frozenset(f"{_ID}theme/{t}" for t in row.get("themes") or ()),
         "article": frozenset(article_iri(code) for code in row.get("articles") or ()),
     }
