@@ -282,3 +282,25 @@ def test_each_level_has_its_default_minimum() -> None:
     assert all(x.confidence >= min_confidence_of(x.level) for x in links)
     assert min_confidence_of("sdg-target") == LEVEL_MIN_CONFIDENCE["sdg-target"] > DEFAULT_MIN_CONFIDENCE
     assert min_confidence_of("sdg-target", 0.1) == 0.1
+
+
+def test_a_goal_far_less_sure_than_the_passages_surest_is_not_proposed(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A passage about one goal drags weak neighbours along; under half the surest goal's confidence they go."""
+    from hrgraph.link import linker as linker_module
+
+    text = (
+        "Contribution to the multi-donor trust fund of the Enhanced Integrated Framework, which helps the "
+        "poorest countries build the capacity to trade: 2.5 million (2024: 2.0 million)."
+    )
+
+    def goals() -> dict[str, float]:
+        return {x.object_id: x.confidence for x in Linker(knowledge).link(text) if x.level == "sdg-goal"}
+
+    kept = goals()
+    assert set(kept) == {"http://metadata.un.org/sdg/8"}
+    monkeypatch.setattr(linker_module, "GOAL_SHARE", 0.0)
+    every = goals()
+    assert set(every) > set(kept)
+    assert all(c < 0.5 * max(every.values()) for iri, c in every.items() if iri not in kept)

@@ -31,7 +31,9 @@ combined score per level onto the precision observed on the labelled sets (a mon
 piecewise-linear curve fitted by ``benchmarks/calibrate_link.py``); an explicit citation keeps 0.97,
 and the goal of a cited target (the article of a cited paragraph) 0.92. A goal is right whenever one of
 its targets is, so it is never less sure than its surest target (an article than its paragraphs).
-Links below :func:`min_confidence_of` their level are not proposed.
+Links below :func:`min_confidence_of` their level are not proposed, nor is an SDG goal less than
+half as sure as the passage's surest goal, or a target of such a goal (:data:`GOAL_SHARE`: a passage
+has one or two main goals).
 
 >>> from hrgraph.link.knowledge import load_knowledge
 >>> linker = Linker(load_knowledge())
@@ -58,6 +60,7 @@ from hrgraph.link.text import Token, similarity_features, split_passages, tokeni
 __all__ = [
     "CALIBRATION",
     "DEFAULT_MIN_CONFIDENCE",
+    "GOAL_SHARE",
     "LEVEL_MIN_CONFIDENCE",
     "Evidence",
     "Link",
@@ -163,6 +166,7 @@ CLASSIFIER_FLOOR = 0.05
 MIN_SOURCE = 0.1  # weaker links propose nothing through the graph
 MIN_INFERRED = 0.05  # nor are weaker inferences kept
 INSTRUMENT_THEME = 0.6
+GOAL_SHARE = 0.5  # a goal less than half as sure as the passage's surest goal is not proposed
 GROUP_GATE = 0.6  # factor for a group convention's article when no group of it is named
 # level → (cosine giving no strength, cosine giving full strength, full strength)
 SIMILARITY = {
@@ -530,10 +534,14 @@ class Linker:
             ):
                 final[parent] = conf
                 lifted[parent] = iri
+        goal_confidence = {i: c for i, c in final.items() if k.concepts[i].level == "sdg-goal"}
+        minor_goals = {i for i, c in goal_confidence.items() if c < GOAL_SHARE * max(goal_confidence.values())}
         links = []
         for iri, conf in final.items():
             concept = k.concepts[iri]
             if concept.level not in self.levels or conf < self._cutoffs.get(concept.level, 0.0):
+                continue
+            if iri in minor_goals or (concept.level == "sdg-target" and concept.parent in minor_goals):
                 continue
             top = best[iri]
             method, chain = top.method, top.via
