@@ -129,6 +129,9 @@ def test_a_bad_passage_is_named_by_file_and_line(tmp_path: Path) -> None:
     rows = read_passages(tmp_path)
     with pytest.raises(BadInputError, match=r"a\.jsonl:2: unknown standard http://metadata\.un\.org/sdg/6\.99"):
         training_documents(load_knowledge(), corpus_files(), (), rows)
+    (tmp_path / "a.jsonl").write_text(good + '\n{"id": "x-3", "text": "Wells.", "sdg_goals": ["six"]}\n')
+    with pytest.raises(BadInputError, match=r"a\.jsonl:2: sdg_goals must be goal numbers"):
+        training_documents(load_knowledge(), corpus_files(), (), read_passages(tmp_path))
     (tmp_path / "a.jsonl").write_text(good + "\n{oops\n")
     with pytest.raises(BadInputError, match=r"a\.jsonl:2: not valid JSON"):
         read_passages(tmp_path)

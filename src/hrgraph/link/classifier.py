@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from hrgraph.errors import BadInputError, HrgraphError
 from hrgraph.link.aurora import And, Near, Node, Not, Or, Term
-from hrgraph.link.knowledge import Concept, Knowledge, article_iri, concept_texts
+from hrgraph.link.knowledge import Concept, Knowledge, article_iri, concept_texts, load_knowledge
 from hrgraph.link.text import Token, similarity_features, tokenise
+from hrgraph.resources import corpus_files
 
 if TYPE_CHECKING:
     import numpy as np
@@ -243,7 +244,10 @@ def _passage_labels(row: Mapping[str, Any], concepts: Mapping[str, Concept]) -> 
     """Return the standards a labelled passage names, per level; an unknown one is an error."""
     notations = [str(t) for t in row.get("sdg_targets") or ()]
     targets = frozenset(_SDG + t for t in notations)
-    goals = frozenset(_SDG + str(int(g)) for g in row.get("sdg_goals") or ())
+    try:
+        goals = frozenset(_SDG + str(int(g)) for g in row.get("sdg_goals") or ())
+    except (TypeError, ValueError) as err:
+        raise BadInputError(f"{row.get('where', '?')}: sdg_goals must be goal numbers") from err
     labels = {
         "sdg-goal": goals | {_SDG + t.split(".")[0] for t in notations},
         "theme": frozenset(f"{_ID}theme/{t}" for t in row.get("themes") or ()),
@@ -353,9 +357,6 @@ def checkout_documents(checkout: Path, *, exclude: Iterable[str] = ()) -> list[D
     They are :func:`training_documents` of the packaged corpus, ``corpora/reviews/upr-slovenia.csv``
     and ``corpora/training/``.
     """
-    from hrgraph.link.knowledge import load_knowledge
-    from hrgraph.resources import corpus_files
-
     corpora = checkout / "corpora"
     return training_documents(
         load_knowledge(),
@@ -401,11 +402,10 @@ def train(
         column = {f: i for i, f in enumerate(vocab)}
         # a document keeps its scale (1/√ of all its features) and the columns of the features kept
         scaled = [
-            (d, 1.0 / math.sqrt(len(fs)), [column[f] for f in fs if f in column])
+            (d, 1.0 / math.sqrt(len(fs)), kept)
             for d, fs in zip(docs, feats, strict=True)
-            if fs
+            if (kept := [column[f] for f in fs if f in column])
         ]
-        scaled = [x for x in scaled if x[2]]
         docs = [d for d, _, _ in scaled]
         # the documents as a sparse matrix X (documents × features), and its transpose
         x = sparse.csr_matrix(
@@ -441,8 +441,8 @@ def train(
         weights: dict[str, list[float]] = {}
         for f, i in column.items():
             row_w = w[i]
-            kept = [x for j in np.flatnonzero(np.abs(row_w) >= keep) for x in (int(j), round(float(row_w[j]), 3))]
-            if kept:
-                weights[f] = kept
+            flat = [v for j in np.flatnonzero(np.abs(row_w) >= keep) for v in (int(j), round(float(row_w[j]), 3))]
+            if flat:
+                weights[f] = flat
         model.levels[lv] = LevelModel(classes, [round(float(v), 3) for v in b], weights)
     return model
