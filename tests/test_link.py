@@ -168,6 +168,21 @@ def test_keyword_traps_are_not_links(knowledge: Knowledge) -> None:
     assert ID + "theme/water-and-sanitation" not in found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Section 12. Effective date. This by-law comes into force thirty days after it is published in the "
+        "municipal bulletin.",
+        "If any provision of this chapter is held invalid, the remaining provisions shall continue in full force.",
+        "Adopted by the Town Council at its regular meeting of 14 May 2025. Attest: Deputy Town Clerk.",
+        "All amounts in this annex are in thousands of dollars and may not add up because of rounding.",
+    ],
+)
+def test_boilerplate_is_not_linked(text: str) -> None:
+    """The formal clauses every ordinance and report has serve no standard."""
+    assert annotate(text) == []
+
+
 # --- the annotate API --------------------------------------------------------------------------------------
 
 
