@@ -91,3 +91,19 @@ def test_documents_give_one_row_per_recommendation_and_its_closest_responses(rep
     first = longest.split("<br>")[0]
     best = min(responses, key=lambda r: ("article" not in str(r["route"]), r["measure_kind"] != "action item"))
     assert ("article" in first) == ("article" in str(best["route"]))
+
+
+def test_review_workbook_of_the_example_city_holds_every_proposed_link(example: Store, tmp_path: Path) -> None:
+    """The PDF ordinance's text has form feeds between pages, which a spreadsheet cell cannot hold."""
+    from openpyxl import load_workbook
+
+    from hrgraph.link.mappings import read_mappings
+    from hrgraph.link.review import export_review
+
+    path = tmp_path / "review.xlsx"
+    rows = export_review(example, CITY, path)
+    assert rows == len(read_mappings(example, f"proposed/{CITY}")) > 0
+    sheet = load_workbook(path, rich_text=True)["review"]
+    passages = [str(row[2]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(passages) == rows and not any("\f" in p for p in passages)
+    assert any("page" in str(row[1]) or "part_" in str(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True))

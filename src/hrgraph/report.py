@@ -1055,6 +1055,20 @@ def build_report(store: Store, name: str, params: ReportParams) -> Report:
 # --- rendering -------------------------------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Return a text that XML (a spreadsheet or document cell) can hold: control characters become spaces.
+
+    The length stays the same, so character offsets into the text still hold.
+
+    >>> xml_safe("page one\fpage two")
+    'page one page two'
+    """
+    return _CONTROL.sub(" ", text)
+
+
 def _text(value: Cell) -> str:
     if value is None:
         return ""
@@ -1062,7 +1076,7 @@ def _text(value: Cell) -> str:
         if value.is_integer():
             return str(int(value))
         return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _header(column: str) -> str:

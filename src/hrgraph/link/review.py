@@ -12,6 +12,7 @@ rewritten in one transaction, so a failing import changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from rdflib import URIRef
 from hrgraph.errors import BadInputError
 from hrgraph.link.mappings import Mapping, city_base, link_iri, mappings_graph, read_mappings
 from hrgraph.namespace import HRG, SEMAPV
+from hrgraph.report import write_atomic, xml_safe
 from hrgraph.store import Store, graph_iri
 
 __all__ = ["COLUMNS", "ReviewResult", "export_review", "import_review"]
@@ -87,11 +89,12 @@ def export_review(store: Store, city: str, path: Path) -> int:
     for m in proposed:
         if (m.subject_id, m.object_id) in decided:
             continue
-        text = texts.get(m.subject_id, m.evidence_text)
+        text = xml_safe(texts.get(m.subject_id, m.evidence_text))  # a PDF's page breaks are form feeds
+        evidence = xml_safe(m.evidence_text)
         start, end = m.evidence_start, m.evidence_end
-        if not (0 <= start < end <= len(text)) or text[start:end] != m.evidence_text:
-            start = text.find(m.evidence_text) if m.evidence_text else -1
-            end = start + len(m.evidence_text)
+        if not (0 <= start < end <= len(text)) or text[start:end] != evidence:
+            start = text.find(evidence) if evidence else -1
+            end = start + len(evidence)
         passage: Any = text
         if start >= 0 and end > start:
             parts: list[str | TextBlock] = [text[:start], TextBlock(evidence_font, text[start:end]), text[end:]]
@@ -102,11 +105,11 @@ def export_review(store: Store, city: str, path: Path) -> int:
                 m.subject_id,
                 passage,
                 m.object_id,
-                m.object_label,
+                xml_safe(m.object_label),
                 m.level,
                 round(m.confidence, 3),
                 m.method,
-                m.comment,
+                xml_safe(m.comment),
                 "",
                 "",
                 "",
@@ -128,7 +131,9 @@ def export_review(store: Store, city: str, path: Path) -> int:
     info.append(["decision", "write accept or reject in the decision column; leave it empty to decide later"])
     info.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
     return rows
 
 
