@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,11 +179,47 @@ def test_keyword_traps_are_not_links(knowledge: Knowledge) -> None:
         "If any provision of this chapter is held invalid, the remaining provisions shall continue in full force.",
         "Adopted by the Town Council at its regular meeting of 14 May 2025. Attest: Deputy Town Clerk.",
         "All amounts in this annex are in thousands of dollars and may not add up because of rounding.",
+        "See Art. 3 of this ordinance.",  # an article of the ordinance itself, not "the arts"
+        "Upon adoption, this resolution shall be forwarded to the Mayor.",  # adopting a text, not a child
+        "The definitions in paragraphs 3 and 4 of section 2 apply.",  # one word in common is no similarity
+        "Councillor R. D. Patel moved the motion; it was seconded.",  # initials are not "R&D"
     ],
 )
 def test_boilerplate_is_not_linked(text: str) -> None:
     """The formal clauses every ordinance and report has serve no standard."""
     assert annotate(text) == []
+
+
+def test_the_words_that_were_only_procedure_still_link_where_they_mean_a_right() -> None:
+    arts = {x.object_id for x in annotate("Arts and culture grants for community theatres.")}
+    assert ID + "theme/cultural-rights" in arts
+    adoption = {x.object_id for x in annotate("Support intercountry adoption services and foster care.")}
+    assert ID + "theme/children-family-environment" in adoption
+    assert SDG + "9" in {x.object_id for x in annotate("Expand R&D funding for clean energy.")}
+
+
+def test_an_sdg_indicator_is_cited_for_its_target() -> None:
+    links = annotate("The city will report on SDG indicator 11.1.1 every year.")
+    cited = next(x for x in links if x.object_id == SDG + "11.1")
+    assert cited.method == "citation" and cited.evidence == "SDG indicator 11.1.1"
+    assert SDG + "11" in {x.object_id for x in links}
+    assert annotate("Indicator 2.1.3 of our own plan: parks per resident.", levels=["sdg-target"]) == []
+
+
+def test_links_and_their_justifications_are_the_same_on_every_run() -> None:
+    text = "The city will add 150 emergency shelter beds for people experiencing homelessness."
+    code = f"import hrgraph; print([(x.object_id, x.justification) for x in hrgraph.annotate({text!r})])"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1
 
 
 # --- the annotate API --------------------------------------------------------------------------------------
@@ -201,6 +240,44 @@ def test_annotate_filters_levels() -> None:
     assert {x.level for x in links} == {"sdg-goal"}
     with pytest.raises(UnknownNameError, match="unknown level 'goal'"):
         annotate("text", levels=["goal"])
+    with pytest.raises(BadInputError, match="not the string 'sdg-goal'"):
+        annotate("text", levels="sdg-goal")
+
+
+@pytest.mark.parametrize("value", ["0.5", True, 5, -0.1])
+def test_a_minimum_confidence_that_is_no_number_in_0_to_1_is_an_error(value: object) -> None:
+    with pytest.raises(BadInputError, match="min_confidence must be a number between 0 and 1"):
+        annotate("Homeless shelters", min_confidence=value)  # type: ignore[arg-type]
+    if isinstance(value, float | int) and not isinstance(value, bool):  # spaCy's config checks the type
+        with pytest.raises(BadInputError, match="min_confidence must be a number between 0 and 1"):
+            spacy.blank("en").add_pipe("hrgraph_linker", config={"min_confidence": value})
+
+
+def test_one_string_for_many_texts_is_an_error_and_a_lone_surrogate_is_replaced() -> None:
+    with pytest.raises(BadInputError, match="not one string"):
+        list(annotate_texts("Homeless shelters"))
+    links = annotate("Open homeless shelters \ud800 now.")
+    assert links and all("\ud800" not in x.evidence for x in links)
+
+
+def test_a_pipeline_keeps_its_own_settings_and_annotate_narrows_them() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker", config={"min_confidence": 0.05})
+    text = "Open homeless shelters."
+    spans = nlp(text).spans["hrgraph"]
+    assert len(annotate(text, nlp=nlp)) == len(spans) > len(annotate(text))
+    assert all(x.confidence >= 0.5 for x in annotate(text, nlp=nlp, min_confidence=0.5))
+
+
+def test_a_saved_pipeline_takes_config_overrides(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker")
+    nlp.to_disk(tmp_path / "pipeline")
+    text = "Open homeless shelters and social housing."
+    overridden = spacy.load(tmp_path / "pipeline", config={"components": {"hrgraph_linker": {"min_confidence": 0.7}}})
+    strict, plain = overridden(text), spacy.load(tmp_path / "pipeline")(text)
+    assert all(s._.confidence >= 0.7 for s in strict.spans["hrgraph"])
+    assert len(strict.spans["hrgraph"]) < len(plain.spans["hrgraph"])
 
 
 @pytest.mark.parametrize(

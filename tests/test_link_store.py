@@ -205,7 +205,7 @@ def test_cli_annotate_json_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(annotate, ["-i", str(source), "--levels", "sdg-target"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(x) for x in result.output.splitlines()]
-    assert [x["id"] for x in lines] == ["a", "7"]
+    assert [x["id"] for x in lines] == ["a", 7]
     assert lines[1]["links"] == []
     link_fields = lines[0]["links"][0]
     assert {"object_id", "object_label", "level", "confidence", "start", "end", "justification"} <= set(link_fields)
@@ -228,6 +228,42 @@ def test_cli_annotate_text_to_sssom_and_turtle(tmp_path: Path) -> None:
     graph = rdflib.Graph().parse(ttl)
     assert (None, HRG.linkObject, URIRef(SDG + "16.10")) in graph
     assert len(set(graph.subjects(SSSOM.confidence, None))) == len(set(graph.subjects(HRG.linkObject, None)))
+
+
+def test_cli_annotate_keeps_ids_apart_and_as_they_were(tmp_path: Path) -> None:
+    source = tmp_path / "ids.jsonl"
+    lines = [
+        {"id": "a b", "text": "Open homeless shelters."},
+        {"id": "a-b", "text": "The city will, among other things, build homeless shelters."},
+        {"id": 3, "text": "Free school meals for every pupil."},
+    ]
+    source.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    result = CliRunner().invoke(annotate, ["-i", str(source)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == ["a b", "a-b", 3]
+    ttl = tmp_path / "ids.ttl"
+    assert CliRunner().invoke(annotate, ["-i", str(source), "-O", "ttl", "-o", str(ttl)]).exit_code == 0
+    graph = rdflib.Graph().parse(ttl)
+    subjects = {str(o) for o in graph.objects(None, HRG.linkSubject)}
+    assert {s.rsplit("/", 1)[-1] for s in subjects} == {"a%20b", "a-b", "3"}
+    assert all(len(set(graph.objects(n, HRG.evidenceStart))) == 1 for n in graph.subjects(HRG.linkSubject, None))
+    source.write_text(source.read_text() + json.dumps({"id": "a-b", "text": "again"}) + "\n")
+    result = CliRunner().invoke(annotate, ["-i", str(source)])
+    assert result.exit_code != 0 and "ids.jsonl:4: id 'a-b' is also the id of line 2" in str(result.exception)
+
+
+def test_review_export_needs_a_city_and_links_of_what_it_still_holds(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store") as store:
+        with pytest.raises(BadInputError, match="no city 'Nowhere'"):
+            export_review(store, "Nowhere", tmp_path / "r.xlsx")
+        _load_city(store)
+        link_city(store, CITY)
+        store.update(  # as when the ordinance is ingested again without its section 1
+            f"DELETE WHERE {{ GRAPH <{graph_iri(f'city/{CITY}')}> {{ <{SEC_1}> <{HRG.text}> ?t }} }}"
+        )
+        with pytest.raises(BadInputError, match="no longer in 'Example City'.*hrgraph link"):
+            export_review(store, CITY, tmp_path / "r.xlsx")
+        assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_cli_annotate_bad_input(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import LEVELS
-from hrgraph.link.linker import Link, check_levels, min_confidence_of
+from hrgraph.link.linker import Link, check_levels, check_min_confidence, min_confidence_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -32,6 +32,7 @@ __all__ = ["LEVELS", "MAX_CHARS", "Link", "annotate", "annotate_texts"]
 
 MAX_CHARS = 5_000_000
 """The longest text :func:`annotate` accepts (characters); longer texts are an error, not a crash."""
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CHUNK = 200_000  # spaCy refuses texts over nlp.max_length (1,000,000): long texts go in chunks
 
 
@@ -70,9 +71,10 @@ def annotate_texts(
     nlp: Language | None = None,
 ) -> Iterator[list[Link]]:
     """Annotate many texts (one list of links per text, in order); see :func:`annotate`."""
+    if isinstance(texts, str):
+        raise BadInputError("texts must be a list (or other iterable) of strings, not one string: use annotate()")
     chosen = tuple(sorted(check_levels(levels))) if levels is not None else None
-    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
-        raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
+    min_confidence = check_min_confidence(min_confidence)
     pipeline = nlp if nlp is not None else _pipeline(chosen, min_confidence)
     if "hrgraph_linker" not in pipeline.pipe_names:
         import hrgraph.link.component  # noqa: F401
@@ -92,13 +94,16 @@ def annotate_texts(
                 "split it into documents"
             )
         links: list[Link] = []
+        text = _LONE_SURROGATE.sub("\ufffd", text)  # not Unicode: replaced, one character for one, offsets hold
         if re.search(r"\w", text):
             pieces = list(_chunks(text))
             for (offset, _piece), doc in zip(pieces, pipeline.pipe(p for _, p in pieces), strict=True):
                 for link in component.links(doc):
                     if chosen is not None and link.level not in chosen:
                         continue
-                    if link.confidence < min_confidence_of(link.level, min_confidence):
+                    if (nlp is None or min_confidence is not None) and link.confidence < min_confidence_of(
+                        link.level, min_confidence
+                    ):
                         continue
                     links.append(_shift(link, offset))
         yield links
@@ -122,11 +127,13 @@ def annotate(
     """Return the standards a text serves, each link with its evidence, confidence and method.
 
     ``levels`` chooses among ``sdg-goal``, ``sdg-target``, ``article``, ``paragraph``, ``theme`` and
-    ``instrument`` (all by default; an unknown name is an error). ``nlp`` is any spaCy pipeline (the
-    ``hrgraph_linker`` component is added to it when missing); by default a blank English one.
-    ``min_confidence`` is the confidence from which links are returned; by default each level's own
-    (0.2, SDG targets 0.3: :func:`hrgraph.link.linker.min_confidence_of`). Empty text, text with no
-    words and text in another language give no links.
+    ``instrument`` (all by default; an unknown name is an error). ``min_confidence`` is the confidence
+    from which links are returned; by default each level's own (0.2, SDG targets 0.3:
+    :func:`hrgraph.link.linker.min_confidence_of`). ``nlp`` is any spaCy pipeline (the
+    ``hrgraph_linker`` component is added to it when missing); by default a blank English one. A
+    pipeline's linker keeps its own settings: ``levels`` and ``min_confidence``, when given, narrow
+    what it finds further, they cannot widen it. Empty text, text with no words and text in another
+    language give no links.
 
     >>> annotate("")
     []

@@ -3,7 +3,8 @@
 Forms read: "article 11 of the International Covenant on Economic, Social and Cultural Rights",
 "ICESCR art. 11(1)", "Art. 5(e)(iii) CERD", "articles 2 and 26 of the ICCPR", "Article 11,
 paragraph 1, of the Covenant on Economic, Social and Cultural Rights", "ICESCR:11", "SDG target 11.1",
-"targets 11.1 and 11.2", "SDG 5", "Goal 5" (when the text speaks of the SDGs), and an instrument
+"targets 11.1 and 11.2", "SDG indicator 11.1.1" (for its target), "SDG 5", "Goal 5" (when the text
+speaks of the SDGs), and an instrument
 alone ("the CRPD"). A citation resolves to the deepest provision the corpus has: a paragraph when
 it has numbered paragraphs, else the article (sub-paragraphs such as "(e)(iii)" are kept in the
 citation's wording).
@@ -12,8 +13,8 @@ citation's wording).
 >>> finder = CitationFinder(load_knowledge())
 >>> [(c.notation, c.level) for c in finder.find("See ICESCR art. 11(1) and Art. 5(e)(iii) CERD.")]
 [('ICESCR:11(1)', 'paragraph'), ('ICERD:5', 'article')]
->>> [c.notation for c in finder.find("This serves SDG target 11.1 and Goal 5.")]
-['11.1', '5']
+>>> [c.notation for c in finder.find("This serves SDG target 11.1 and Goal 5, as SDG indicator 4.2.2 shows.")]
+['11.1', '5', '4.2']
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ _TARGETS = re.compile(
     rf"\b(?:(?:SDGs?|Sustainable\s+Development\s+Goals?)[\s-]*(?:[Tt]argets?\s*)?|[Tt]argets?\s+(?:SDG\s*)?)"
     rf"({_TARGET_ID}(?:\s*(?:,|and|&|or)\s*{_TARGET_ID})*)"
 )
+_INDICATORS = re.compile(r"\b(SDGs?\s*)?[Ii]ndicators?\s+(?:SDG\s*)?(\d{1,2}\.(?:\d{1,2}|[a-c]))\.\d{1,2}\b")
 _GOALS = re.compile(
     r"\b(?:(SDGs?|Sustainable\s+Development\s+Goals?|Global\s+Goals?)[\s-]*(?:[Gg]oals?\s*)?#?|(Goals?)\s+#?)"
     r"(\d{1,2}(?!\.\d|\.[a-c]\b|\d)(?:\s*(?:,|and|&|or)\s*\d{1,2}(?!\.\d|\.[a-c]\b|\d))*)"
@@ -190,6 +192,11 @@ class CitationFinder:
                 if iri in self.knowledge.concepts:
                     found.append(Citation(match.start(), match.end(), iri, "sdg-target", target, match.group(0)))
         speaks_of_sdgs = _SDG_WORDS.search(text) is not None
+        for match in _INDICATORS.finditer(text):  # an indicator is cited for its target
+            iri = _SDG + match.group(2)
+            if (match.group(1) or speaks_of_sdgs) and iri in self.knowledge.concepts:
+                taken.append((match.start(), match.end()))
+                found.append(Citation(match.start(), match.end(), iri, "sdg-target", match.group(2), match.group(0)))
         for match in _GOALS.finditer(text):
             if any(not (match.end() <= s or match.start() >= e) for s, e in taken):
                 continue

@@ -5,7 +5,8 @@ After ``pip install hrgraph`` the factory is found through the ``spacy_factories
 becomes a span of ``doc.spans["hrgraph"]``: the span covers the evidence, ``span.kb_id_`` is the
 standard's IRI, ``span.label_`` its level, and the extensions ``span._.confidence``,
 ``span._.level``, ``span._.method``, ``span._.justification`` and ``span._.derived_from`` say how
-sure and why. ``nlp.to_disk`` saves the settings and the compiled knowledge with the pipeline.
+sure and why. ``nlp.to_disk`` saves the compiled knowledge with the pipeline, and its settings in the
+pipeline's ``config.cfg``, so that ``spacy.load(path, config=...)`` can change them.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -27,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import Knowledge, load_knowledge
-from hrgraph.link.linker import Link, Linker, check_levels
+from hrgraph.link.linker import Link, Linker, check_levels, check_min_confidence
 
 __all__ = ["SPANS_KEY", "HrgraphLinker", "make_linker"]
 
@@ -66,14 +67,14 @@ class HrgraphLinker:
     ) -> None:
         self.name = name
         self.spans_key = spans_key
+        # bad settings fail when the pipe is added, not at the first document
         self.cfg: dict[str, Any] = {
-            "levels": levels,
-            "min_confidence": min_confidence,
+            "levels": sorted(check_levels(levels)) if levels is not None else None,
+            "min_confidence": check_min_confidence(min_confidence),
             "max_passage_words": max_passage_words,
         }
         self._knowledge = knowledge
         self._linker: Linker | None = None
-        check_levels(levels)  # an unknown level fails when the pipe is added, not at the first document
 
     @property
     def knowledge(self) -> Knowledge:
@@ -142,8 +143,8 @@ class HrgraphLinker:
     # --- serialisation --------------------------------------------------------------------------------
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """Serialise the settings and the compiled knowledge."""
-        return json.dumps({"cfg": self.cfg, "knowledge": self.knowledge.to_json()}).encode()
+        """Serialise the compiled knowledge (the settings are the pipeline's config)."""
+        return json.dumps({"knowledge": self.knowledge.to_json()}).encode()
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> HrgraphLinker:
         """Restore from :meth:`to_bytes`."""
@@ -151,28 +152,22 @@ class HrgraphLinker:
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Write ``cfg.json`` and ``knowledge.json`` into a folder."""
+        """Write ``knowledge.json`` into a folder (the settings are in the pipeline's ``config.cfg``)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
         (folder / "knowledge.json").write_text(json.dumps(self.knowledge.to_json()), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> HrgraphLinker:
         """Read a folder written by :meth:`to_disk`."""
         folder = Path(path)
         try:
-            data = {
-                "cfg": json.loads((folder / "cfg.json").read_text(encoding="utf-8")),
-                "knowledge": json.loads((folder / "knowledge.json").read_text(encoding="utf-8")),
-            }
+            data = {"knowledge": json.loads((folder / "knowledge.json").read_text(encoding="utf-8"))}
         except (OSError, ValueError) as err:
             raise BadInputError(f"{folder}: not a saved hrgraph_linker: {err}") from err
         self._restore(data)
         return self
 
     def _restore(self, data: dict[str, Any]) -> None:
-        self.cfg.update(data.get("cfg", {}))
-        check_levels(self.cfg["levels"])
         if "knowledge" in data:
             self._knowledge = Knowledge.from_json(data["knowledge"])
         self._linker = None

@@ -50,7 +50,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from hrgraph.errors import UnknownNameError
+from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link.aurora import Passage, evaluate
 from hrgraph.link.citations import Citation, CitationFinder
 from hrgraph.link.classifier import MODEL_LEVELS, Classifier, load_classifier, word_features
@@ -66,6 +66,7 @@ __all__ = [
     "Link",
     "Linker",
     "check_levels",
+    "check_min_confidence",
     "min_confidence_of",
 ]
 
@@ -306,11 +307,26 @@ def check_levels(levels: Iterable[str] | None) -> frozenset[str]:
     """
     if levels is None:
         return frozenset(LEVELS)
+    if isinstance(levels, str):
+        raise BadInputError(f"levels must be a list of level names, not the string {levels!r}")
     chosen = frozenset(levels)
     unknown = sorted(chosen - set(LEVELS))
     if unknown:
         raise UnknownNameError(f"unknown level {unknown[0]!r}: use one of {', '.join(LEVELS)}")
     return chosen
+
+
+def check_min_confidence(value: object) -> float | None:
+    """Return a minimum confidence as a float (None stays None); anything but a number in [0, 1] is an error.
+
+    >>> check_min_confidence(1), check_min_confidence(None)
+    (1.0, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise BadInputError(f"min_confidence must be a number between 0 and 1, not {value!r}")
+    return float(value)
 
 
 def calibrate(level: str, score: float) -> float:
@@ -367,6 +383,7 @@ class Linker:
         self.knowledge = knowledge
         self.classifier = classifier if classifier is not None else load_classifier()
         self.levels = check_levels(levels)
+        min_confidence = check_min_confidence(min_confidence)
         self.min_confidence = min_confidence  # None: each level's default (min_confidence_of)
         self._cutoffs = {level: min_confidence_of(level, min_confidence) for level in LEVELS}
         self.max_passage_words = max_passage_words
@@ -422,9 +439,9 @@ class Linker:
         gated: dict[str, float] = {}
 
         def settle(iris: Iterable[str]) -> None:
-            for iri in set(iris):
+            for iri in sorted(set(iris)):  # in a fixed order, so that every run gives the same output
                 kept: dict[tuple[str, str], Evidence] = {}
-                for e in scores.evidence.get(iri, ()):
+                for e in sorted(scores.evidence.get(iri, ()), key=lambda e: (e.method, e.detail, -e.strength)):
                     key = (e.method, e.detail)
                     if key not in kept or e.strength > kept[key].strength:
                         kept[key] = e
@@ -434,8 +451,8 @@ class Linker:
                 direct = [e.strength * gate for e in kept.values() if e.method != "inference"]
                 inferred = max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
                 confidence[iri] = combine([*direct, inferred])
-                best[iri] = max(kept.values(), key=lambda e: (e.method != "inference", e.strength))
-                scores.evidence[iri] = sorted(kept.values(), key=lambda e: -e.strength)
+                best[iri] = max(kept.values(), key=lambda e: (e.method != "inference", e.strength, e.detail))
+                scores.evidence[iri] = sorted(kept.values(), key=lambda e: (-e.strength, e.detail))
 
         def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
             factor = INFERENCE[relation] * share
@@ -589,7 +606,10 @@ class Linker:
 
     def _terms(self, tokens: Sequence[Token], scores: _Scores) -> None:
         norms = [t.norm for t in tokens]
-        blocked: set[int] = set()
+        # "Art. 3" cites an article: it is not "the arts"
+        blocked = {
+            i for i, t in enumerate(tokens[:-1]) if t.lower in ("art", "arts") and tokens[i + 1].lower[0].isdigit()
+        }
         for trap in self._traps:
             n = len(trap)
             for i in range(len(norms) - n + 1):
@@ -606,6 +626,12 @@ class Linker:
                 entries = terms.get(tuple(norms[i : i + length]))
                 if entries is None or any(j in blocked for j in range(i, i + length)):
                     continue
+                if (
+                    length > 1
+                    and all(len(norms[j]) == 1 for j in range(i, i + length))
+                    and any(tokens[j + 1].start - tokens[j].end > 1 for j in range(i, i + length - 1))
+                ):
+                    continue  # "R&D" is not "R. D." Patel
                 for entry in entries:
                     spans[entry.concept].append((i, i + length, entry))
                     generic_keys[(i, i + length)] = tuple(norms[i : i + length]) in self._generic
@@ -659,10 +685,13 @@ class Linker:
             if norm == 0:
                 continue
             dots: dict[int, float] = defaultdict(float)
+            shared: dict[int, int] = defaultdict(int)
             for w, x in weights.items():
                 for index, y in table.postings.get(w, ()):
                     dots[index] += x * y
-            ranked = sorted(dots.items(), key=lambda kv: -kv[1])[:3]
+                    shared[index] += 1
+            # one word in common is a coincidence ("definitions" and the child's definition), not similarity
+            ranked = sorted(((i, d) for i, d in dots.items() if shared[i] >= 2), key=lambda kv: -kv[1])[:3]
             if not ranked:
                 continue
             low, high, full = SIMILARITY[level]

@@ -20,7 +20,7 @@ from typing import Any
 import rdflib
 from rdflib import URIRef
 
-from hrgraph.errors import BadInputError
+from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link.mappings import Mapping, city_base, link_iri, mappings_graph, read_mappings
 from hrgraph.namespace import HRG, SEMAPV
 from hrgraph.report import write_atomic, xml_safe
@@ -77,6 +77,14 @@ def export_review(store: Store, city: str, path: Path) -> int:
     texts: dict[str, str] = {}
     for p, wording in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))}):
         texts.setdefault(str(p), str(wording))
+    if not texts:
+        raise UnknownNameError(f"no city {city!r} with provisions or action items in the store: ingest it first")
+    gone = {m.subject_id for m in proposed} - texts.keys()
+    if gone:
+        raise BadInputError(
+            f"{len(gone)} provisions or items with proposed links are no longer in {city!r} (a file was "
+            f"ingested again): run `hrgraph link --city {city!r}` first"
+        )
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101  (a new workbook always has one sheet)
