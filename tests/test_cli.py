@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+import rdflib
 
-from hrgraph.store import EmbeddedStore, graph_iri
+from hrgraph.store import EmbeddedStore, RemoteStore, graph_iri
 
 PLAN = b"""@prefix hrg: <https://w3id.org/hrgraph/ontology#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
@@ -161,3 +162,157 @@ def test_an_interrupted_load_leaves_the_store_as_it_was(tmp_path: Path, plan: Pa
         process.wait()
         with EmbeddedStore(store) as opened:
             assert opened.graphs() == {graph_iri("city/Example City"): 3}
+
+
+# --- loading several files ---------------------------------------------------------------------------
+
+
+def _three_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    one, two, bad = tmp_path / "one.ttl", tmp_path / "two.ttl", tmp_path / "bad.ttl"
+    one.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n")
+    two.write_text(
+        "<https://example.org/c> <https://example.org/p> <https://example.org/d> .\n"
+        "<https://example.org/c> <https://example.org/p> <https://example.org/e> .\n"
+    )
+    bad.write_text("<https://example.org/x> <https://example.org/p> oops .\n")
+    return one, two, bad
+
+
+def test_load_replace_puts_every_file_into_the_graph_at_once(tmp_path: Path, plan: Path) -> None:
+    store = tmp_path / "store"
+    one, two, bad = _three_files(tmp_path)
+    assert hrgraph("load", plan, "--graph", "standards", store=store).returncode == 0
+    result = hrgraph("load", one, two, "--graph", "standards", "--replace", store=store)
+    assert result.returncode == 0, result.stderr
+    with EmbeddedStore(store) as opened:
+        assert opened.graphs() == {graph_iri("standards"): 3}
+    assert_one_line_error(hrgraph("load", one, bad, "--graph", "standards", "--replace", store=store), "bad.ttl:1:")
+    assert_one_line_error(hrgraph("load", bad, one, "--graph", "standards", store=store), "bad.ttl:1:")
+    with EmbeddedStore(store) as opened:
+        assert opened.graphs() == {graph_iri("standards"): 3}
+
+
+@pytest.mark.server
+def test_load_replace_of_several_files_on_a_server(tmp_path: Path, oxigraph_server: str) -> None:
+    one, two, bad = _three_files(tmp_path)
+    graph = "https://example.org/graph/test-cli-replace"
+    endpoint = ("--endpoint", oxigraph_server)
+    assert hrgraph("load", one, two, "--graph", graph, *endpoint).returncode == 0
+    assert hrgraph("load", one, "--graph", graph, "--replace", *endpoint).returncode == 0
+    assert hrgraph("load", one, two, "--graph", graph, "--replace", *endpoint).returncode == 0
+    assert RemoteStore(oxigraph_server).graphs()[graph] == 3
+    assert_one_line_error(hrgraph("load", one, bad, "--graph", graph, "--replace", *endpoint), "bad.ttl:1:")
+    assert RemoteStore(oxigraph_server).graphs()[graph] == 3
+
+
+# --- stores that are not there -------------------------------------------------------------------------
+
+
+def test_reading_commands_create_no_store(tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    mine = tmp_path / "my-files"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for folder in (missing, mine):
+        for command in (
+            ("stats",),
+            ("query", "graphs"),
+            ("export",),
+            ("report", "coverage"),
+            ("validate",),
+            ("scorecard", "--city", "Lakeside"),
+        ):
+            assert_one_line_error(hrgraph(*command, store=folder), f"no store at {folder}", "hrgraph init")
+    assert not missing.exists()
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+# --- query parameters and output ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_store(tmp_path: Path, plan: Path) -> Path:
+    store = tmp_path / "store"
+    assert hrgraph("load", plan, "--graph", "city/Example City", store=store).returncode == 0
+    return store
+
+
+def test_ill_typed_parameters_are_one_line_errors(small_store: Path) -> None:
+    state = "state=https://w3id.org/hrgraph/id/state/slovenia"
+    result = hrgraph("query", "upr-recommendations", "-p", state, "-p", "cycle=three", store=small_store)
+    assert_one_line_error(result, "'three' is not a valid integer")
+    assert_one_line_error(hrgraph("query", "treaty-linkage", "-p", "via_sdg=maybe", store=small_store), "boolean")
+    result = hrgraph("query", "upr-recommendations", "-p", state, "-p", "cycle=2", "-p", "cycle=3", store=small_store)
+    assert_one_line_error(result, "'cycle'", "more than once")
+
+
+def test_errors_in_a_query_file_name_the_file(tmp_path: Path, small_store: Path) -> None:
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT ?x WHERE { ?x ?y\n")
+    assert_one_line_error(hrgraph("query", broken, store=small_store), "broken.rq: malformed SPARQL query")
+    odd = tmp_path / "odd.rq"
+    odd.write_text("# param: x (number) text\nSELECT * WHERE { ?s ?p ?o }\n")
+    assert_one_line_error(hrgraph("query", odd, store=small_store), "odd.rq", "iri, string, integer, decimal, date")
+
+
+def test_output_that_cannot_be_written_is_one_line(small_store: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "ok.ttl"
+    a_file.write_text("")
+    targets = [a_file / "x.csv", *([Path("/dev/full")] if Path("/dev/full").exists() else [])]
+    for target in targets:
+        result = hrgraph("query", "graphs", "-O", "csv", "-o", target, store=small_store)
+        assert_one_line_error(result, str(target), "cannot write")
+
+
+def test_string_parameters_with_and_without_a_language_tag(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    labels = tmp_path / "labels.ttl"
+    labels.write_text('<https://example.org/c> <http://www.w3.org/2004/02/skos/core#prefLabel> "Example City"@en .\n')
+    assert hrgraph("load", labels, "--graph", "city/Example City", store=store).returncode == 0
+    exact = tmp_path / "exact.rq"
+    exact.write_text(
+        "# param: city (string) the label\n"
+        "SELECT ?c WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?city } }\n"
+    )
+    result = hrgraph("query", exact, "-p", 'city="Example City"@en', "-O", "json", store=store)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"c": "https://example.org/c"}]
+    any_tag = tmp_path / "any-tag.rq"
+    any_tag.write_text(
+        "# param: city (string) the label\n"
+        "SELECT ?c WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+        " FILTER (STR(?label) = ?city) }\n"
+    )
+    result = hrgraph("query", any_tag, "-p", "city=Example City", "-O", "json", store=store)
+    assert json.loads(result.stdout) == [{"c": "https://example.org/c"}]
+    assert '"Example City"@en' in hrgraph("query", "-h").stdout
+
+
+def test_query_json_keeps_numbers_typed(small_store: Path) -> None:
+    result = hrgraph("query", "graphs", "-O", "json", store=small_store)
+    assert json.loads(result.stdout) == [{"graph": graph_iri("city/Example City"), "triples": 3}]
+
+
+def test_output_format_follows_the_extension(small_store: Path, tmp_path: Path) -> None:
+    table = tmp_path / "graphs.json"
+    assert hrgraph("query", "graphs", "-o", table, store=small_store).returncode == 0
+    assert json.loads(table.read_text())[0]["triples"] == 3
+    turtle = tmp_path / "city.ttl"
+    assert hrgraph("export", "--graph", "city/Example City", "-o", turtle, store=small_store).returncode == 0
+    assert len(rdflib.Graph().parse(turtle, format="turtle")) == 3  # Turtle, not the default N-Quads
+    result = hrgraph("query", "graphs", "-O", "csv", "-o", tmp_path / "graphs2.json", store=small_store)
+    assert_one_line_error(result, "-O csv does not match", "graphs2.json")
+    assert not (tmp_path / "graphs2.json").exists()
+
+
+def test_export_of_an_unknown_graph_is_an_error(small_store: Path) -> None:
+    result = hrgraph("export", "--graph", "city/Exmaple City", "-O", "jsonld", store=small_store)
+    assert_one_line_error(result, "no graph https://w3id.org/hrgraph/graph/city/exmaple-city", "graphs: ")
+    assert graph_iri("city/Example City") in result.stderr
+
+
+def test_queries_accepts_and_ignores_a_store(tmp_path: Path) -> None:
+    result = hrgraph("queries", store=tmp_path / "anywhere")
+    assert result.returncode == 0, result.stderr
+    assert "provisions:" in result.stdout
+    assert not (tmp_path / "anywhere").exists()

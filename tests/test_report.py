@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from hrgraph.report import (
     ReportParams,
     build_report,
     render,
+    write_atomic,
     write_report,
     write_reports,
 )
@@ -449,3 +451,106 @@ def test_cli_report_errors_are_one_line(disk_store: Path) -> None:
 def test_cli_push_needs_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(push, ["--store", str(tmp_path / "none"), "--endpoint", "http://127.0.0.1:9/query"])
     assert isinstance(result.exception, BadInputError)
+
+
+def test_provision_measures_say_what_kind_each_measure_is(lakeside: Store) -> None:
+    measures = run_query(
+        lakeside, find_query("provision-measures"), {"provision": "https://w3id.org/hrgraph/id/icescr/art_11"}
+    )
+    assert isinstance(measures, Table)
+    kinds = {r["measure_number"]: r["measure_kind"] for r in measures.records()}
+    assert kinds == {"1": "action item", "H-01": "action item"}
+
+
+# --- writing through links, to FIFOs, with the umask's permissions ------------------------------------
+
+
+def test_write_atomic_follows_a_symbolic_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "later.csv")
+    write_atomic(dangling, b"made")
+    assert dangling.is_symlink() and (tmp_path / "later.csv").read_bytes() == b"made"
+
+
+def test_write_atomic_writes_into_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there, so the writer does not wait
+    try:
+        write_atomic(fifo, b"through the pipe")
+        assert os.read(reader, 100) == b"through the pipe"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_write_atomic_gives_new_files_the_umask_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.csv", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o640
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old")
+    kept.chmod(0o604)
+    write_atomic(kept, b"new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o604
+
+
+def test_write_atomic_errors_name_the_path(tmp_path: Path) -> None:
+    a_file = tmp_path / "ok.ttl"
+    a_file.write_text("")
+    with pytest.raises(BadInputError, match=r"ok\.ttl/x\.csv: cannot write"):
+        write_atomic(a_file / "x.csv", b"x")
+
+
+# --- the output format from the file name -------------------------------------------------------------
+
+
+def test_cli_formats_follow_the_output_extension(disk_store: Path, tmp_path: Path) -> None:
+    from hrgraph.cli_validate import scorecard_command, validate_command
+
+    runner = CliRunner()
+    store = ["--store", str(disk_store)]
+    result = runner.invoke(report, ["vlr", "--city", "Lakeside", *store, "-o", str(tmp_path / "vlr.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "vlr.xlsx").read_bytes().startswith(b"PK")
+    result = runner.invoke(report, ["vlr", "--city", "Lakeside", *store, "-O", "xlsx", "-o", str(tmp_path / "v.csv")])
+    assert isinstance(result.exception, BadInputError)
+    assert "-O xlsx does not match" in str(result.exception) and not (tmp_path / "v.csv").exists()
+    result = runner.invoke(scorecard_command, ["--city", "Lakeside", *store, "-o", str(tmp_path / "score.html")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "score.html").read_text().startswith("<!DOCTYPE html>")
+    result = runner.invoke(validate_command, ["--city", "Lakeside", *store, "-o", str(tmp_path / "results.csv")])
+    assert result.exit_code in (0, 1), result.output
+    assert (tmp_path / "results.csv").read_text().startswith("severity,")
+
+
+def test_cli_link_writes_the_format_its_output_names(tmp_path: Path) -> None:
+    from hrgraph.cli_link import link
+
+    if not corpus_files():
+        pytest.skip("the built standards corpus is not present")
+    folder = tmp_path / "store"
+    with EmbeddedStore(folder) as store:
+        load_fixture(store)
+    out = tmp_path / "links.tsv"
+    result = CliRunner().invoke(link, ["--city", "Lakeside", "--store", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "subject_id" in out.read_text()
+    result = CliRunner().invoke(link, ["--city", "Lakeside", "--store", str(folder), "-o", str(tmp_path / "x.txt")])
+    assert isinstance(result.exception, BadInputError) and "give -O sssom or -O ttl" in str(result.exception)
+
+
+def test_cli_push_creates_no_store_in_a_folder_of_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(push, ["--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9/query"])
+    assert isinstance(result.exception, BadInputError) and "no store at" in str(result.exception)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -8,8 +8,8 @@ import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from hrgraph.errors import BadInputError, MalformedRDFError, UnknownNameError
-from hrgraph.store import RdfFormat, Store, Table, graph_iri
+from hrgraph.errors import BadInputError, HrgraphError, MalformedRDFError, UnknownNameError
+from hrgraph.store import RdfFormat, Store, Table, graph_iri, open_store
 
 EX = "https://example.org/"
 TRIPLES = f"""
@@ -206,3 +206,32 @@ def test_a_large_load_into_a_new_graph_keeps_blank_nodes_and_line_numbers(store:
     with pytest.raises(MalformedRDFError, match=r"<data>:70001:"):
         store.load(broken, format=RdfFormat.NTRIPLES, graph=CITY)
     assert store.graphs() == {}
+
+
+def test_a_remote_json_ld_context_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text('{"@context": "https://schema.org/", "@id": "https://example.org/a", "name": "A"}')
+    with pytest.raises(BadInputError, match=r"remote\.jsonld: remote JSON-LD contexts are not fetched; inline"):
+        store.load(path, graph="standards")
+    assert store.graphs() == {}
+
+
+def test_a_malformed_query_is_one_line(store: Store) -> None:
+    with pytest.raises(HrgraphError) as info:
+        store.select("SELECT ?x WHERE { ?x ?y\n")
+    assert "\n" not in str(info.value)
+
+
+def test_a_store_is_opened_without_creating_it_only_where_one_is(tmp_path: Path) -> None:
+    mine = tmp_path / "my-files"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for folder in (tmp_path / "missing", mine):
+        with pytest.raises(BadInputError, match=f"no store at {folder}"):
+            open_store(folder, create=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-files"]
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    with open_store(tmp_path / "store") as created:
+        created.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    with open_store(tmp_path / "store", create=False) as opened:
+        assert opened.graphs() == {CITY: 7}

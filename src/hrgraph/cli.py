@@ -12,10 +12,12 @@ import importlib
 import io
 import json
 import logging
+import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from hrgraph import __version__
-from hrgraph.errors import BadInputError, HrgraphError
+from hrgraph.errors import BadInputError, HrgraphError, UnknownNameError
 from hrgraph.queries import catalogue, find_query, run_query
-from hrgraph.store import RdfFormat, Store, Table, graph_iri, open_store
+from hrgraph.store import RdfFormat, Store, Table, Term, graph_iri, open_store
 
 DEFAULT_STORE = "hrgraph-store"
 TABLE_FORMATS = ("table", "csv", "tsv", "json")
+WRITERS = ("init", "load", "ingest", "example")
+"""The commands that may create a store where there is none; the others need one to be there."""
+RDF_SUFFIXES = {suffix: f.label for f in RdfFormat for suffix in f.suffixes}
+QUERY_SUFFIXES = {**RDF_SUFFIXES, ".csv": "csv", ".tsv": "tsv", ".json": "json", ".txt": "table"}
 log = logging.getLogger("hrgraph")
 
 
@@ -77,11 +83,39 @@ def write_output(data: bytes, output: Path | None) -> None:
     write_atomic(output, data)
 
 
+def output_format(fmt: str | None, output: Path | None, suffixes: Mapping[str, str]) -> str | None:
+    """Return the format -O names, else the one -o's extension names (None if neither does).
+
+    >>> output_format(None, Path("vlr.xlsx"), {".xlsx": "xlsx", ".md": "md"})
+    'xlsx'
+    >>> output_format("xlsx", Path("vlr.md"), {".xlsx": "xlsx", ".md": "md"})
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: -O xlsx does not match vlr.md, which names md: change one of them
+    """
+    named = None
+    if output is not None:
+        name = output.name.lower()
+        named = next((label for suffix, label in suffixes.items() if name.endswith(suffix)), None)
+    if fmt is not None and named is not None and named != fmt:
+        raise BadInputError(f"-O {fmt} does not match {output}, which names {named}: change one of them")
+    return fmt or named
+
+
+def _json_value(term: Term | None) -> Any:
+    """Return a cell for JSON: numbers and booleans as themselves, other terms as text."""
+    if isinstance(term, rdflib.Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int) or (isinstance(value, float | Decimal) and math.isfinite(value)):
+            return float(value) if isinstance(value, Decimal) else value
+    return None if term is None else str(term)
+
+
 def render_table(table: Table, fmt: str) -> bytes:
-    """Render query rows as an aligned text table, CSV, TSV or JSON."""
+    """Render query rows as an aligned text table, CSV, TSV or JSON (with numbers and booleans typed)."""
     records = table.records()
     if fmt == "json":
-        return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode()
+        typed = [{c: _json_value(v) for c, v in zip(table.columns, row, strict=True)} for row in table.rows]
+        return (json.dumps(typed, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -109,6 +143,7 @@ class StoreChoice:
     endpoint: str | None = None
     update_endpoint: str | None = None
     gsp_endpoint: str | None = None
+    create: bool = False
 
     @property
     def name(self) -> str:
@@ -116,14 +151,21 @@ class StoreChoice:
         return self.endpoint or str(self.path)
 
     def open(self) -> Store:
-        """Open the store."""
+        """Open the store; an embedded one is created only for a command that may create it."""
         return open_store(
-            self.path, endpoint=self.endpoint, update_endpoint=self.update_endpoint, store_endpoint=self.gsp_endpoint
+            self.path,
+            endpoint=self.endpoint,
+            update_endpoint=self.update_endpoint,
+            store_endpoint=self.gsp_endpoint,
+            create=self.create,
         )
 
 
 def store_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Add the options that say which store a command works on; the command gets them as ``store_choice``."""
+    """Add the options that say which store a command works on; the command gets them as ``store_choice``.
+
+    Only the commands named in :data:`WRITERS` create an embedded store that is not there yet.
+    """
 
     @functools.wraps(command)
     def run(
@@ -134,7 +176,10 @@ def store_options(command: Callable[..., None]) -> Callable[..., None]:
         gsp_endpoint: str | None,
         **kwargs: Any,
     ) -> None:
-        command(*args, store_choice=StoreChoice(store_path, endpoint, update_endpoint, gsp_endpoint), **kwargs)
+        context = click.get_current_context(silent=True)
+        create = context is not None and context.command.name in WRITERS
+        choice = StoreChoice(store_path, endpoint, update_endpoint, gsp_endpoint, create)
+        command(*args, store_choice=choice, **kwargs)
 
     options = [
         click.option(
@@ -239,7 +284,7 @@ def init(store_choice: StoreChoice) -> None:
     type=click.Choice([f.label for f in RdfFormat]),
     help="RDF format [default: from extension]",
 )
-@click.option("--replace", is_flag=True, help="Empty the graph(s) first, in the same transaction.")
+@click.option("--replace", is_flag=True, help="Empty the graph(s) first, in the same transaction, once for all FILES.")
 @store_options
 def load(
     files: tuple[Path, ...],
@@ -248,10 +293,11 @@ def load(
     replace: bool,
     store_choice: StoreChoice,
 ) -> None:
-    """Load RDF files into the store, each one all or nothing.
+    """Load RDF files into the store, all of them or nothing.
 
     Triples go to the graph given with --graph, or to a graph named after the file; quads (N-Quads,
-    TriG) keep their own graphs unless --graph is given.
+    TriG) keep their own graphs unless --graph is given. Several files are read in full first: if one
+    fails, the store is left as it was; with --replace, the graphs they write hold all of them after.
 
     \b
     Examples:
@@ -259,19 +305,39 @@ def load(
       hrgraph load city.nq --replace
     """
     paths = [p for f in files for p in (sorted(f.rglob("*")) if f.is_dir() else [f]) if not p.is_dir()]
+    if not paths:
+        raise BadInputError(f"{files[0]}: no files to load")
     for path in paths:
         if not path.is_file():
             raise BadInputError(f"{path}: no such file")
-    with store_choice.open() as store, _progress() as progress:
-        task = progress.add_task("loading", total=len(paths))
-        for path in paths:
-            rdf_format = RdfFormat.parse(fmt) if fmt else RdfFormat.for_path(path)
-            target = graph
-            if target is None and not rdf_format.holds_graphs:
-                target = graph_iri(f"https://w3id.org/hrgraph/graph/file/{path.name.split('.')[0]}")
-            count = store.load(path, format=rdf_format, graph=target, replace=replace)
-            click.echo(f"{path}: {count} triples into {target or 'the graphs it names'}", err=True)
-            progress.advance(task)
+    formats = [RdfFormat.parse(fmt) if fmt else RdfFormat.for_path(path) for path in paths]
+    targets = [
+        graph
+        if graph is not None or rdf_format.holds_graphs
+        else graph_iri(f"https://w3id.org/hrgraph/graph/file/{path.name.split('.')[0]}")
+        for path, rdf_format in zip(paths, formats, strict=True)
+    ]
+    if len(paths) == 1:
+        with store_choice.open() as store:
+            counts = [store.load(paths[0], format=formats[0], graph=targets[0], replace=replace)]
+    else:
+        # Read every file into memory first, so that one that fails changes nothing; then load them
+        # together, so that --replace empties each graph once.
+        with open_store(memory=True) as staged, _progress() as progress:
+            task = progress.add_task("reading", total=len(paths))
+            counts = []
+            for path, rdf_format, target in zip(paths, formats, targets, strict=True):
+                counts.append(staged.load(path, format=rdf_format, graph=target))
+                progress.advance(task)
+            data = staged.export(RdfFormat.NQUADS)
+            empty = {graph_iri(t) for t in targets if t is not None} - set(staged.graphs())
+        with store_choice.open() as store:
+            store.load(data, format=RdfFormat.NQUADS, graph=graph, replace=replace, trusted=True)
+            if replace and graph is None:
+                for name in sorted(empty):
+                    store.drop(name)
+    for path, count, target in zip(paths, counts, targets, strict=True):
+        click.echo(f"{path}: {count} triples into {target or 'the graphs it names'}", err=True)
 
 
 @cli.command()
@@ -288,34 +354,40 @@ def load(
     "-O",
     "--output-format",
     "fmt",
-    default="table",
-    show_default=True,
     type=click.Choice([*TABLE_FORMATS, *(f.label for f in RdfFormat)]),
-    help="Table formats for SELECT; RDF formats for CONSTRUCT.",
+    help="Table formats for SELECT; RDF formats for CONSTRUCT. [default: from -o's extension, else table]",
 )
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
 def query(
     name: str,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
     """Run a packaged query by NAME, or a .rq file, with bound parameters.
 
+    Values are checked against the parameter's type (iri, string, integer, decimal, date, boolean).
+    A string is bound as a plain literal, which does not equal a language-tagged label such as
+    "Example City"@en: give -p 'city="Example City"@en' for a tagged one, or compare
+    STR(?label) = ?city in your query to match a label whatever its language tag.
+
     \b
     Examples:
       hrgraph query graphs
       hrgraph query provisions -p instrument=https://w3id.org/hrgraph/id/crc -O csv -o crc.csv
-      hrgraph query my-question.rq -p city="Example City" -O json
+      hrgraph query my-question.rq -p 'city="Example City"@en' -O json
     """
     values: dict[str, str] = {}
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise BadInputError(f"parameter {item!r}: write NAME=VALUE")
+        if key.strip() in values:
+            raise BadInputError(f"parameter {key.strip()!r} is given more than once: give it once")
         values[key.strip()] = value
+    fmt = output_format(fmt, output, QUERY_SUFFIXES) or "table"
     chosen = find_query(name)
     with store_choice.open() as store:
         result = run_query(store, chosen, values)
@@ -326,7 +398,8 @@ def query(
     elif isinstance(result, bool):
         write_output((json.dumps(result) + "\n").encode(), output)
     else:
-        write_output(_serialise(result, "turtle" if fmt in TABLE_FORMATS else fmt), output)
+        label = "jsonld" if fmt == "json" else fmt
+        write_output(_serialise(result, "turtle" if label in TABLE_FORMATS else label), output)
 
 
 def _serialise(graph: rdflib.Graph, label: str) -> bytes:
@@ -342,8 +415,10 @@ def _serialise(graph: rdflib.Graph, label: str) -> bytes:
 
 
 @cli.command(name="queries")
-def list_queries() -> None:
-    """List the packaged queries with their parameters and columns."""
+@click.option("--store", "store_path", hidden=True, help="Ignored: the packaged queries do not depend on a store.")
+@click.option("--endpoint", hidden=True, help="Ignored, like --store.")
+def list_queries(store_path: str | None, endpoint: str | None) -> None:
+    """List the packaged queries with their parameters and columns (--store and --endpoint are ignored)."""
     for q in catalogue():
         click.echo(f"{q.name}: {q.title}")
         if q.description:
@@ -401,15 +476,14 @@ def stats(store_choice: StoreChoice, fmt: str) -> None:
     "-O",
     "--output-format",
     "fmt",
-    default="nquads",
-    show_default=True,
     type=click.Choice([f.label for f in RdfFormat]),
+    help="[default: from -o's extension, else nquads]",
 )
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
 def export(
     graph: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
@@ -420,8 +494,15 @@ def export(
       hrgraph export -o everything.nq
       hrgraph export --graph standards -O turtle -o standards.ttl
     """
+    rdf_format = RdfFormat.parse(output_format(fmt, output, RDF_SUFFIXES) or "nquads")
+    iri = None if graph is None else graph_iri(graph)
+    if iri is None and not rdf_format.holds_graphs:
+        raise BadInputError(f"{rdf_format.label} holds one graph: name the graph, or export as nquads or trig")
     with store_choice.open() as store:
-        data = store.export(RdfFormat.parse(fmt), graph=graph)
+        if iri is not None and not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": rdflib.URIRef(iri)}):
+            known = ", ".join(store.graphs()) or "none"
+            raise UnknownNameError(f"no graph {iri} in {store_choice.name}; graphs: {known}")
+        data = store.export(rdf_format, graph=iri)
     write_output(data, output)
 
 

@@ -10,10 +10,11 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
-from hrgraph.cli import OutputFile, StoreChoice, _progress, _rich_text, store_options, write_output
+from hrgraph.cli import OutputFile, StoreChoice, _progress, _rich_text, output_format, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.store import city_slug
 
@@ -33,8 +34,11 @@ def _levels(value: str | None) -> list[str] | None:
     return chosen
 
 
-def read_documents(path: Path) -> list[tuple[str, str]]:
-    """Read a text file (one document) or JSON Lines of ``{"id": …, "text": …}``, all before any output."""
+def read_documents(path: Path) -> list[tuple[str | int, str]]:
+    """Read a text file (one document) or JSON Lines of ``{"id": …, "text": …}``, all before any output.
+
+    An id is a string or an integer, kept as it is; two lines with one id are an error.
+    """
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -49,7 +53,8 @@ def read_documents(path: Path) -> list[tuple[str, str]]:
     if not (path.suffix.lower() in (".jsonl", ".ndjson") or first.lstrip().startswith("{")):
         _check_length(len(text), str(path))
         return [(path.stem, text)]
-    documents = []
+    documents: list[tuple[str | int, str]] = []
+    seen: dict[str | int, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -60,10 +65,13 @@ def read_documents(path: Path) -> list[tuple[str, str]]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise BadInputError(f'{path}:{number}: expected an object with a "text" string')
         ident = record.get("id", number)
-        if not isinstance(ident, str | int):
-            raise BadInputError(f'{path}:{number}: "id" must be a string or a number')
+        if not isinstance(ident, str | int) or isinstance(ident, bool):
+            raise BadInputError(f'{path}:{number}: "id" must be a string or an integer')
+        if ident in seen:
+            raise BadInputError(f"{path}:{number}: id {ident!r} is also the id of line {seen[ident]}")
+        seen[ident] = number
         _check_length(len(record["text"]), f"{path}:{number}")
-        documents.append((str(ident), record["text"]))
+        documents.append((ident, record["text"]))
     return documents
 
 
@@ -76,7 +84,13 @@ def _check_length(length: int, place: str) -> None:
 
 @click.command()
 @click.option("-i", "--input", "source", required=True, type=click.Path(path_type=Path), help="Text, or JSON Lines.")
-@click.option("-O", "--output-format", "fmt", default="jsonl", show_default=True, type=click.Choice(ANNOTATE_FORMATS))
+@click.option(
+    "-O",
+    "--output-format",
+    "fmt",
+    type=click.Choice(ANNOTATE_FORMATS),
+    help="[default: from -o's extension, else jsonl]",
+)
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE, not stdout.")
 @click.option("--levels", help="Comma-separated: sdg-goal, sdg-target, article, paragraph, theme, instrument.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
@@ -86,7 +100,7 @@ def _check_length(length: int, place: str) -> None:
 )
 def annotate(
     source: Path,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     levels: str | None,
     min_confidence: float | None,
@@ -105,6 +119,7 @@ def annotate(
     from hrgraph.link import annotate_texts
     from hrgraph.link.mappings import mappings_graph, sssom_tsv, text_mappings
 
+    fmt = output_format(fmt, output, {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "sssom", ".ttl": "ttl"}) or "jsonl"
     chosen = _levels(levels)
     documents = read_documents(source)
     results = []
@@ -126,7 +141,9 @@ def annotate(
         return
     stem = city_slug(source.stem) if re.search(r"[a-z0-9]", source.stem.lower()) else "text"
     base = subject_base or f"https://w3id.org/hrgraph/text/{stem}/"
-    mappings = [m for ident, links in results for m in text_mappings(base + _iri_part(ident), ident, links, base=base)]
+    mappings = [
+        m for ident, links in results for m in text_mappings(base + _iri_part(str(ident)), str(ident), links, base=base)
+    ]
     if fmt == "sssom":
         write_output(sssom_tsv(mappings, mapping_set_id=base + "mappings", local_prefixes={"text": base}), output)
     else:
@@ -134,7 +151,8 @@ def annotate(
 
 
 def _iri_part(ident: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._\-]+", "-", ident).strip("-") or "text"
+    """Return a document id as an IRI segment: distinct ids give distinct segments ("a b" → "a%20b")."""
+    return quote(ident, safe="-._~") or "text"
 
 
 def _link_json(link: Any) -> dict[str, Any]:
@@ -156,8 +174,14 @@ def _link_json(link: Any) -> dict[str, Any]:
 @click.option("--city", required=True, help="The city whose provisions and action items to link.")
 @click.option("--levels", help="Comma-separated levels [default: all].")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
-@click.option("-O", "--output-format", "fmt", type=click.Choice(("sssom", "ttl")), help="Also write the links out.")
-@click.option("-o", "--output", type=OutputFile(), help="Where -O writes [stdout].")
+@click.option(
+    "-O",
+    "--output-format",
+    "fmt",
+    type=click.Choice(("sssom", "ttl")),
+    help="Also write the links out [default: from -o's extension, .tsv or .ttl].",
+)
+@click.option("-o", "--output", type=OutputFile(), help="Where the links are written [stdout, with -O].")
 @store_options
 def link(
     city: str,
@@ -180,6 +204,9 @@ def link(
     from hrgraph.link.linker import Linker
     from hrgraph.link.mappings import link_city, mappings_graph, sssom_tsv
 
+    fmt = output_format(fmt, output, {".tsv": "sssom", ".ttl": "ttl"})
+    if output is not None and fmt is None:
+        raise BadInputError(f"{output}: cannot tell the format from the extension; give -O sssom or -O ttl")
     linker = Linker(load_knowledge(), levels=_levels(levels), min_confidence=min_confidence)
     with store_choice.open() as store:
         run = link_city(store, city, linker=linker)

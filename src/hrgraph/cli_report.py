@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import DEFAULT_STORE, OutputFile, StoreChoice, store_options, write_output
+from hrgraph.cli import DEFAULT_STORE, OutputFile, StoreChoice, output_format, store_options, write_output
 from hrgraph.errors import BadInputError
 from hrgraph.report import REPORTS, OutputFormat, ReportParams, build_report, push_graphs, render, write_report
 from hrgraph.store import open_store
@@ -28,10 +28,9 @@ __all__ = ["push", "report"]
     "-O",
     "--output-format",
     "fmt",
-    default="md",
-    show_default=True,
     type=click.Choice([f.label for f in OutputFormat]),
-    help="xlsx and docx need -o; csv writes one file per table, html its charts beside it.",
+    help="xlsx and docx need -o; csv writes one file per table, html its charts beside it."
+    " [default: from -o's extension, else md]",
 )
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE instead of stdout.")
 @store_options
@@ -43,7 +42,7 @@ def report(
     instrument: str | None,
     goal: str | None,
     via_sdg: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
@@ -57,7 +56,7 @@ def report(
       hrgraph report gaps --city "Example City" -O csv -o gaps.csv
       hrgraph report coverage -O json              every city of the store
     """
-    chosen = OutputFormat.parse(fmt)
+    chosen = OutputFormat.parse(output_format(fmt, output, {f.suffix: f.label for f in OutputFormat}) or "md")
     if output is None and chosen.binary:
         raise BadInputError(f"-O {chosen.label} writes a file: give -o FILE{chosen.suffix}")
     params = ReportParams(city=city, state=state, cycle=cycle, instrument=instrument, goal=goal, via_sdg=via_sdg)
@@ -100,7 +99,7 @@ def push(
     if not store_path.is_dir():
         raise BadInputError(f"{store_path}: no store here; give --store FOLDER")
     with (
-        open_store(store_path) as source,
+        open_store(store_path, create=False) as source,
         open_store(endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint) as target,
     ):
         sent = push_graphs(source, target, graphs=graphs or None)

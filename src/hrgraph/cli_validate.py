@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from hrgraph.cli import OutputFile, StoreChoice, render_table, store_options, write_output
+from hrgraph.cli import OutputFile, StoreChoice, output_format, render_table, store_options, write_output
 from hrgraph.validate import (
     ReportFormat,
     ScorecardFormat,
@@ -24,6 +24,9 @@ from hrgraph.validate import (
 )
 
 __all__ = ["reason_command", "scorecard_command", "validate_command"]
+
+VALIDATE_SUFFIXES = {".txt": "text", ".ttl": "turtle", ".json": "json", ".csv": "csv"}
+SCORECARD_SUFFIXES = {".txt": "table", ".html": "html", ".htm": "html", ".json": "json"}
 
 
 @click.command(name="validate")
@@ -50,9 +53,8 @@ __all__ = ["reason_command", "scorecard_command", "validate_command"]
     "-O",
     "--output-format",
     "fmt",
-    default="text",
-    show_default=True,
     type=click.Choice([f.value for f in ReportFormat]),
+    help="[default: from -o's extension, else text]",
 )
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
@@ -62,7 +64,7 @@ def validate_command(
     shape_files: tuple[Path, ...],
     only_my_shapes: bool,
     corpus: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
@@ -79,6 +81,7 @@ def validate_command(
     """
     if only_my_shapes and not shape_files:
         raise click.UsageError("--only-my-shapes needs at least one --shapes FILE")
+    fmt = output_format(fmt, output, VALIDATE_SUFFIXES) or ReportFormat.TEXT.value
     shapes = load_shapes(*shape_files, packaged=() if only_my_shapes else ("completeness",))
     if corpus:
         with store_choice.open() as store:
@@ -101,15 +104,14 @@ def validate_command(
     "-O",
     "--output-format",
     "fmt",
-    default="table",
-    show_default=True,
     type=click.Choice([f.value for f in ScorecardFormat]),
+    help="[default: from -o's extension, else table]",
 )
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
 def scorecard_command(
     city: str,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
@@ -122,6 +124,7 @@ def scorecard_command(
       hrgraph scorecard --city "Example City"
       hrgraph scorecard --city "Example City" -O html -o scorecard.html
     """
+    fmt = output_format(fmt, output, SCORECARD_SUFFIXES) or ScorecardFormat.TABLE.value
     with store_choice.open() as store:
         card = scorecard(store, city)
     if fmt == ScorecardFormat.TABLE.value:
@@ -134,14 +137,20 @@ def scorecard_command(
 @click.option("-c", "--city", help="Reason over one city [default: every city, one at a time].")
 @click.option("--no-owl", is_flag=True, help="Only the SPARQL inferences: no consistency check, no Java.")
 @click.option("--dry-run", is_flag=True, help="Do not write the inferred graph.")
-@click.option("-O", "--output-format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option(
+    "-O",
+    "--output-format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    help="[default: from -o's extension, else text]",
+)
 @click.option("-o", "--output", type=OutputFile(), help="Write to FILE.")
 @store_options
 def reason_command(
     city: str | None,
     no_owl: bool,
     dry_run: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     store_choice: StoreChoice,
 ) -> None:
@@ -158,6 +167,7 @@ def reason_command(
     """
     from hrgraph.reason import reason
 
+    fmt = output_format(fmt, output, {".txt": "text", ".json": "json"}) or "text"
     with store_choice.open() as store:
         report = reason(store, city=city, owl=not no_owl, write=not dry_run)
     text = report.render_json() if fmt == "json" else report.render_text()

@@ -21,6 +21,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.abc import Traversable
 from pathlib import Path
 
@@ -42,6 +43,13 @@ _KINDS: dict[str, str | None] = {
     "date": _XSD + "date",
     "boolean": _XSD + "boolean",
 }
+_LEXICAL = {
+    "integer": re.compile(r"[+-]?[0-9]+"),
+    "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"),
+    "boolean": re.compile(r"true|false|1|0"),
+}
+_LANG_STRING = re.compile(r'"(?P<text>.*)"@(?P<lang>[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)', re.DOTALL)
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?P<doc>.*)$")
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -99,8 +107,12 @@ class Query:
 def as_term(value: str, kind: str = "string") -> Term:
     """Turn a parameter given as text into an RDF term of the declared kind.
 
+    A string written ``"text"@lang`` is a language-tagged literal; any other string is a plain one.
+
     >>> as_term("https://w3id.org/hrgraph/id/icescr", "iri")
     rdflib.term.URIRef('https://w3id.org/hrgraph/id/icescr')
+    >>> as_term('"Example City"@en')
+    rdflib.term.Literal('Example City', lang='en')
     >>> as_term("two", "integer")
     Traceback (most recent call last):
     hrgraph.errors.BadInputError: 'two' is not a valid integer
@@ -112,11 +124,20 @@ def as_term(value: str, kind: str = "string") -> Term:
         return URIRef(value)
     datatype = _KINDS[kind]
     if datatype is None:
-        return Literal(value)
-    term = Literal(value, datatype=URIRef(datatype))
-    if term.ill_typed:
+        tagged = _LANG_STRING.fullmatch(value)
+        return Literal(tagged["text"], lang=tagged["lang"]) if tagged else Literal(value)
+    # checked here, before rdflib sees it: rdflib logs a warning and a traceback for an ill-typed value
+    if not _LEXICAL[kind].fullmatch(value.strip()) or (kind == "date" and not _real_date(value.strip())):
         raise BadInputError(f"{value!r} is not a valid {kind}")
-    return term
+    return Literal(value.strip(), datatype=URIRef(datatype))
+
+
+def _real_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
 
 
 def query_form(text: str) -> str:
@@ -157,7 +178,8 @@ def parse_query(name: str, text: str, source: str = "") -> Query:
             match = _PARAM.match(rest.strip())
             if not match or match["kind"] not in _KINDS:
                 raise BadInputError(
-                    f"{source or name}: bad parameter line {line!r}: write 'param: NAME (TYPE[, optional]) TEXT'"
+                    f"{source or name}: bad parameter line {line!r}: write 'param: NAME (TYPE[, optional]) TEXT',"
+                    f" TYPE one of {', '.join(_KINDS)}"
                 )
             params.append(Parameter(match["name"], match["kind"], bool(match["optional"]), match["doc"]))
             last = ""
@@ -204,11 +226,17 @@ def find_query(name_or_path: str | Path) -> Query:
 
 
 def run_query(store: Store, query: Query, params: Mapping[str, str] | None = None) -> Table | bool | rdflib.Graph:
-    """Run a query on a store with its parameters bound: a Table for SELECT, a bool for ASK, else a Graph."""
+    """Run a query on a store with its parameters bound: a Table for SELECT, a bool for ASK, else a Graph.
+
+    An error in the query itself (its syntax, its form) names the query's file.
+    """
     bindings = query.bind(params or {})
-    form = query.form
-    if form == "SELECT":
-        return store.select(query.text, bindings)
-    if form == "ASK":
-        return store.ask(query.text, bindings)
-    return store.construct(query.text, bindings)
+    try:
+        form = query.form
+        if form == "SELECT":
+            return store.select(query.text, bindings)
+        if form == "ASK":
+            return store.ask(query.text, bindings)
+        return store.construct(query.text, bindings)
+    except BadInputError as err:
+        raise BadInputError(f"{query.source or query.name}: {err}") from err

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1492,15 +1493,38 @@ def render(report: Report, fmt: OutputFormat) -> dict[str, bytes]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that a reader never sees it half-written, even if the process is interrupted."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write a file so that a reader never sees it half-written, even if the process is interrupted.
+
+    A symbolic link is followed: its target is written. Anything that exists and is not a regular file
+    (a FIFO, ``/dev/stdout``) is written directly. A new file gets the permissions the umask allows, an
+    existing one keeps its own. A write that fails is a one-line error naming the path.
+    """
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as handle:
+                handle.write(data)
+            return
+        path = Path(os.path.realpath(path))
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot write: {err.strerror or err}") from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise BadInputError(f"{path}: cannot write: {err.strerror or err}") from err
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_report(report: Report, fmt: OutputFormat, output: Path) -> list[Path]:

@@ -383,15 +383,20 @@ def _from_json(cell: Mapping[str, str]) -> Term:
 
 
 class EmbeddedStore(Store):
-    """Oxigraph, embedded in the process: on disk in a folder, or in memory when ``path`` is None."""
+    """Oxigraph, embedded in the process: on disk in a folder, or in memory when ``path`` is None.
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    With ``create=False`` the folder must already hold a store: nothing is written where there is none.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
         self.path = None if path is None else Path(path)
         if self.path is None:
             self._store = ox.Store()
             return
         if self.path.exists() and not self.path.is_dir():
             raise BadInputError(f"{self.path}: the store must be a folder, and this is a file")
+        if not create and not (self.path / "CURRENT").is_file():
+            raise BadInputError(f"no store at {self.path} (run `hrgraph init` to create one, or give --store FOLDER)")
         try:
             self._store = ox.Store(str(self.path))
         except OSError as err:
@@ -432,6 +437,8 @@ class EmbeddedStore(Store):
             to_graph = None if target is None else ox.NamedNode(target)
             staged.load(data, format=fmt.oxigraph, to_graph=to_graph, lenient=trusted)
         except SyntaxError as err:
+            if "LoadDocumentCallback" in str(err):
+                raise BadInputError(f"{name}: remote JSON-LD contexts are not fetched; inline the context") from err
             raise _syntax_error(name, err) from err
         except (ValueError, OSError) as err:
             raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
@@ -514,13 +521,13 @@ class EmbeddedStore(Store):
         try:
             self._store.update(sparql)
         except SyntaxError as err:
-            raise BadInputError(f"malformed SPARQL update: {err}") from err
+            raise BadInputError(f"malformed SPARQL update: {' '.join(str(err).split())}") from err
 
     def _run(self, query: str, bindings: Mapping[str, Term]) -> Any:
         try:
             return self._store.query(_inject_values(query, bindings))
         except SyntaxError as err:
-            raise BadInputError(f"malformed SPARQL query: {err}") from err
+            raise BadInputError(f"malformed SPARQL query: {' '.join(str(err).split())}") from err
         except OSError as err:
             raise BadInputError(f"query failed: {err}") from err
 
@@ -728,12 +735,16 @@ def open_store(
     memory: bool = False,
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
+    create: bool = True,
 ) -> Store:
-    """Open the embedded store in the folder ``path``, a remote ``endpoint``, or a fresh in-memory store."""
+    """Open the embedded store in the folder ``path``, a remote ``endpoint``, or a fresh in-memory store.
+
+    With ``create=False`` a folder that holds no store is an error, and nothing is written there.
+    """
     if endpoint is not None:
         return RemoteStore(endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
     if memory:
         return EmbeddedStore()
     if path is None:
         raise BadInputError("say where the store is: a folder, an endpoint, or memory=True")
-    return EmbeddedStore(path)
+    return EmbeddedStore(path, create=create)
