@@ -1020,32 +1020,39 @@ def build_sdg(shared: Path) -> SdgTables:
 UPR_REPORTS = {"20": "A/HRC/28/15", "34": "A/HRC/43/15"}
 
 
-def split_recommending_states(text: str) -> tuple[str, list[str]]:
-    """Split "Do X (State A, State B (Plurinational State of));" into the wording and the states."""
-    body = text.rstrip().rstrip(";.").rstrip()
-    if not body.endswith(")"):
-        raise SourceDataError(f"no recommending States in {text[-60:]!r}")
+# Parentheses right before a clause's recommending States that belong to the wording (treaty acronyms and
+# numbers), e.g. "Ratify the ... Convention, 1930 (No. 29) (United Kingdom of Great Britain and Northern Ireland)".
+WORDING_PARENTHESES = frozenset({"ICRMW", "No. 29", "No. 189"})
+
+
+def _parentheses(text: str) -> list[tuple[int, int]]:
+    """Return the span (start, end) of every top-level parenthesis of ``text``, brackets included."""
+    spans: list[tuple[int, int]] = []
     depth = 0
-    start = -1
-    for i in range(len(body) - 1, -1, -1):
-        if body[i] == ")":
-            depth += 1
-        elif body[i] == "(":
-            depth -= 1
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
             if depth == 0:
                 start = i
-                break
-    if start < 0:
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise SourceDataError(f"unbalanced parentheses in {text[-60:]!r}")
+            if depth == 0:
+                spans.append((start, i + 1))
+    if depth:
         raise SourceDataError(f"unbalanced parentheses in {text[-60:]!r}")
-    inner = body[start + 1 : -1]
+    return spans
+
+
+def _state_names(inner: str) -> list[str]:
+    """Split "State A, State B (Plurinational State of)" at the commas outside parentheses."""
     states: list[str] = []
     depth = 0
     current = ""
     for ch in inner:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
+        depth += {"(": 1, ")": -1}.get(ch, 0)
         if ch == "," and depth == 0:
             states.append(current.strip())
             current = ""
@@ -1054,7 +1061,46 @@ def split_recommending_states(text: str) -> tuple[str, list[str]]:
     states.append(current.strip())
     if any(not s for s in states):
         raise SourceDataError(f"empty State name in {inner!r}")
-    return body[:start].rstrip(), states
+    return states
+
+
+def split_recommending_states(text: str) -> tuple[str, list[str]]:
+    """Split a recommendation into its wording and all its recommending States.
+
+    Every clause ends with a parenthesis naming its States: "Do X (State A, State B (Plurinational State
+    of))". A merged recommendation has several clauses ("Do X (A); Do Y (B);") and a clause may name its
+    States in adjacent parentheses ("Do X (France) (Lithuania)"); the States of all of them are returned,
+    in order and without repeats. The wording drops the States ending the last clause and the list
+    punctuation; the States of earlier clauses stay in it.
+
+    >>> split_recommending_states("Do X (Ukraine); Do Y (France) (Lithuania, Slovakia);")
+    ('Do X (Ukraine); Do Y', ['Ukraine', 'France', 'Lithuania', 'Slovakia'])
+    """
+    body = text.rstrip().rstrip(";.").rstrip()
+    if not body.endswith(")"):
+        raise SourceDataError(f"no recommending States in {text[-60:]!r}")
+    groups: list[tuple[int, int]] = []  # State parentheses, last first
+    for start, end in reversed(_parentheses(body)):
+        inner = body[start + 1 : end - 1]
+        follows = len(body) - len(body[end:].lstrip())  # where the text after the parenthesis goes on
+        if body[follows : follows + 1] in ("", ";", "."):
+            if inner in WORDING_PARENTHESES:
+                raise SourceDataError(f"no recommending States after ({inner}) in {text[-60:]!r}")
+            groups.append((start, end))
+        elif groups and groups[-1][0] == follows and inner not in WORDING_PARENTHESES:
+            groups.append((start, end))
+    if not groups or groups[0][1] != len(body):
+        raise SourceDataError(f"no recommending States in {text[-60:]!r}")
+    states: list[str] = []
+    for start, end in reversed(groups):
+        states += _state_names(body[start + 1 : end - 1])
+    states = list(dict.fromkeys(states))  # a State named in two clauses is one recommending State
+    wording_end = groups[0][0]
+    for start, end in groups[1:]:
+        if body[end:wording_end].strip():
+            break
+        wording_end = start
+    return body[:wording_end].rstrip(), states
 
 
 def join_labels(value: str) -> str:
@@ -1444,9 +1490,13 @@ def reviews_provenance(upr: Sequence[dict[str, str]], rat: RatificationResult) -
         "cycle is not included.",
         "",
         "Columns: `state_under_review`, `cycle`, `session`, `paragraph` (paragraph of the Working Group "
-        "report), `recommendation` (the wording without the final parenthesis naming the recommending States "
-        "and without the list punctuation `;`/`.`), `recommending_states` (the States in that parenthesis, "
-        "`;`-joined; names such as 'Venezuela (Bolivarian Republic of)' are kept whole), `position` "
+        "report), `recommendation` (the wording without the parentheses naming the recommending States at "
+        "its end and without the list punctuation `;`/`.`; in a merged recommendation such as 'Do X (Ukraine); "
+        "Do Y (Slovakia)' the States of the earlier clauses stay in the wording), `recommending_states` (every "
+        "State named in a parenthesis ending a clause, including adjacent ones such as '(France) (Lithuania)', "
+        "in order, `;`-joined; names such as 'Venezuela (Bolivarian Republic of)' are kept whole; "
+        f"{', '.join(f'({p})' for p in sorted(WORDING_PARENTHESES))} before the States belong to the wording), "
+        "`position` "
         "(Supported / Noted), `themes` and `affected_persons` (UHRI labels as in the source, `;`-joined; the "
         "second cycle uses coded themes such as 'A12 Acceptance of international norms'), `sdg_targets`, "
         "`sdg_goals`, `source_document` (symbol of the Working Group report).",

@@ -152,6 +152,60 @@ def test_review_data(standards: Store) -> None:
     ).column("p")
 
 
+def test_merged_recommendations_keep_every_recommending_state(standards: Store) -> None:
+    query = (
+        "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?name WHERE { GRAPH ?g { ?r hrg:recommendingState ?s . ?s skos:prefLabel ?name } }"
+    )
+    expected = {
+        (2, "115.38"): {"Egypt", "Peru", "Azerbaijan"},
+        (2, "115.106"): {"Netherlands", "Bahrain"},
+        (2, "115.124"): {"Armenia", "Costa Rica", "Uzbekistan", "Azerbaijan"},
+        (3, "121.1"): {"France", "Lithuania"},
+        (3, "121.2"): {"Ukraine", "Slovakia"},
+        (3, "122.2"): {"Bangladesh", "Egypt"},
+        (3, "122.3"): {"Indonesia", "Niger", "Philippines"},
+        (3, "122.7"): {"Slovakia", "Spain", "North Macedonia"},
+        (3, "122.11"): {"Lithuania", "Slovakia"},
+        (3, "121.3"): {"United Kingdom of Great Britain and Northern Ireland"},  # "(No. 29)" is wording
+    }
+    for (cycle, paragraph), states in expected.items():
+        rec = ID[f"upr/slovenia/cycle_{cycle}/rec_{paragraph}"]
+        names = {str(n) for n in standards.select(query, {"r": rec}).column("name")}
+        assert names == states, (cycle, paragraph)
+    text = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> SELECT ?t WHERE { GRAPH ?g { ?r hrg:text ?t } }"
+    ((wording,),) = standards.select(text, {"r": ID["upr/slovenia/cycle_3/rec_121.1"]}).rows
+    assert (
+        str(wording)
+        == "Ratify the International Convention for the Protection of All Persons from Enforced Disappearance"
+    )
+    ((wording,),) = standards.select(text, {"r": ID["upr/slovenia/cycle_3/rec_121.3"]}).rows
+    assert str(wording).endswith("Forced Labour Convention, 1930 (No. 29)")
+
+
+def test_the_upr_table_is_what_the_import_script_makes(shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("import_shared", ROOT / "scripts" / "import_shared.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, script)  # its dataclasses look their module up
+    spec.loader.exec_module(script)
+    with (CORPUS / "reviews" / "upr-slovenia.csv").open(encoding="utf-8", newline="") as handle:
+        assert script.build_upr(shared) == list(csv.DictReader(handle))
+    split = script.split_recommending_states
+    assert split("Ratify the Convention, 2011 (No. 189) (Philippines);") == (
+        "Ratify the Convention, 2011 (No. 189)",
+        ["Philippines"],
+    )
+    assert split("Do X (2009–2014) now (Peru);do Y (Iran (Islamic Republic of), Chile) (Peru).") == (
+        "Do X (2009–2014) now (Peru);do Y",
+        ["Peru", "Iran (Islamic Republic of)", "Chile"],
+    )
+
+
 def test_broken_sources_are_named(tmp_path: Path) -> None:
     source = tmp_path / "corpora"
     shutil.copytree(CORPUS / "standards", source / "standards")

@@ -7,11 +7,13 @@ import sys
 
 import pytest
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+import rdflib.collection
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from hrgraph import namespace
+from hrgraph.ingest import ingest
 from hrgraph.namespace import ELI, HRG, SEMAPV, SSSOM
-from hrgraph.resources import ontology_file
+from hrgraph.resources import corpus_files, ontology_file
 from tests.conftest import ROOT
 
 DECLARED = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
@@ -76,3 +78,41 @@ def test_namespaces_are_closed(ontology: rdflib.Graph) -> None:
     assert str(SEMAPV.ManualMappingCuration) == "https://w3id.org/semapv/vocab/ManualMappingCuration"
     assert str(ELI.is_part_of) == "http://data.europa.eu/eli/ontology#is_part_of"
     assert namespace.compact(str(HRG.ActionItem)) == "hrg:ActionItem"
+
+
+def _ranges(ontology: rdflib.Graph, prop: rdflib.term.Node) -> set[rdflib.URIRef | None]:
+    """The datatypes a datatype property's range allows (a datatype or a union of datatypes)."""
+    allowed: set[rdflib.URIRef | None] = set()
+    for value in ontology.objects(prop, RDFS.range):
+        members = ontology.value(value, OWL.unionOf)
+        for item in rdflib.collection.Collection(ontology, members) if members is not None else [value]:
+            if isinstance(item, rdflib.URIRef):
+                allowed.add(item)
+    if RDF.PlainLiteral in allowed:
+        allowed |= {None, XSD.string}
+    if allowed & {XSD.nonNegativeInteger, XSD.positiveInteger}:
+        allowed.add(XSD.integer)  # Oxigraph stores integers of the derived types as xsd:integer
+    return allowed
+
+
+def test_the_data_uses_only_declared_terms_within_their_ranges(ontology: rdflib.Graph) -> None:
+    """The built corpus and an ingested action plan use only terms the ontology declares, as it declares them."""
+    data = rdflib.Graph()
+    for file in corpus_files():
+        data.parse(data=file.read_bytes(), format="nt")
+    plan = ROOT / "corpora" / "examples" / "example-city" / "sources" / "action-plan.csv"
+    data += ingest(plan, city="Example").store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    declared = {str(term) for term in ontology.subjects(RDF.type, None)}
+    used = {str(p) for p in data.predicates()} - {str(RDF.type)}
+    assert str(DCTERMS.subject) in used
+    assert used <= declared, sorted(used - declared)
+    classes = {str(c) for c in data.objects(None, RDF.type)}
+    assert classes <= declared, sorted(classes - declared)
+    for prop in set(ontology.subjects(RDF.type, OWL.DatatypeProperty)):
+        allowed = _ranges(ontology, prop)
+        found = {o.datatype for o in data.objects(None, prop) if isinstance(o, rdflib.Literal)}
+        assert not allowed or found <= allowed, (prop, found - allowed)
+    years = {o.datatype for o in data.objects(None, HRG.ratificationDate) if isinstance(o, rdflib.Literal)}
+    assert years == {XSD.gYear}
+    for prop in ontology.subjects(RDFS.domain, HRG.Recommendation):
+        assert (None, prop, None) in data, f"{prop} is declared for recommendations but no recommendation uses it"

@@ -424,7 +424,7 @@ def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, U
         b.add(node, HRG.ratifiedInstrument, ID[slug])
         b.add(node, HRG.ratificationStatus, Literal(row["status"]))
         if row["year"]:
-            b.add(node, DCTERMS.date, Literal(row["year"], datatype=XSD.gYear))
+            b.add(node, HRG.ratificationDate, Literal(row["year"], datatype=XSD.gYear))
         b.add(node, DCTERMS.source, RATIFICATION)
     for row in _csv(folder / "upr-slovenia.csv"):
         state = _state(b, row["state_under_review"], states)
