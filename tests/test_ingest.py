@@ -14,7 +14,8 @@ from rdflib import Literal, URIRef
 from hrgraph.ingest import IngestResult, ingest, load_profile
 from hrgraph.ingest.read import read_document
 from hrgraph.namespace import HRG, ID, SDG
-from hrgraph.store import EmbeddedStore, RdfFormat, Store, graph_iri
+from hrgraph.queries import find_query, run_query
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table, graph_iri
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "corpora" / "examples"
@@ -133,7 +134,7 @@ def test_every_field_of_an_action_item(example: IngestResult) -> None:
         "tt": "2024–2027",
         "begin": "2024-01-01",
         "end": "2027-12-31",
-        "indicator": f"{B}indicator/HO-01-1",
+        "indicator": f"{PLAN}/indicator/HO-01-1",
         "status": str(HRG.InProgress),
         "budget": "38500000",
         "currency": "EUR",
@@ -142,11 +143,11 @@ def test_every_field_of_an_action_item(example: IngestResult) -> None:
         "to": found["to"],
         "label": "Non-profit rental flats completed and let (cumulative)",
         "unit": "flats",
-        "baseline": f"{B}indicator/HO-01-1/obs/2023",
+        "baseline": f"{PLAN}/indicator/HO-01-1/obs/2023",
         "baseline_year": "2023",
         "baseline_value": "0",
     }
-    values = rows(store, f"SELECT ?year ?value WHERE {{ GRAPH ?g {{ <{B}indicator/HO-01-1> hrg:observation ?o . "
+    values = rows(store, f"SELECT ?year ?value WHERE {{ GRAPH ?g {{ <{PLAN}/indicator/HO-01-1> hrg:observation ?o . "
                          "?o hrg:year ?year ; hrg:value ?value } } ORDER BY ?year")  # fmt: skip
     assert [(r["year"], Decimal(r["value"] or "")) for r in values] == [
         ("2023", Decimal(0)), ("2024", Decimal(85)), ("2025", Decimal(162)),
@@ -204,9 +205,9 @@ def test_csv_and_xlsx_of_the_same_plan_agree(example: IngestResult) -> None:
         )  # fmt: skip
         assert document.columns["Standards cited"] == "standards"
         assert document.unused_columns == ("Partners",)
-        # Without the profile, bodies get IRIs from their names: compare them by label.
+        # Without the profile, bodies get IRIs from their names, indicators from the document: compare by label.
         query = """SELECT ?n ?p ?v WHERE { GRAPH ?g { ?i a hrg:ActionItem ; hrg:number ?n ; ?p ?o .
-                   OPTIONAL { ?o skos:prefLabel ?label FILTER(?p = hrg:responsibleBody) }
+                   OPTIONAL { ?o skos:prefLabel ?label FILTER(?p IN (hrg:responsibleBody, hrg:indicator)) }
                    BIND(COALESCE(?label, ?o) AS ?v)
                    FILTER(?p NOT IN (eli:is_part_of, hrg:startOffset, hrg:endOffset, hrg:timetable)) } }"""
         from_csv = {tuple(r.values()) for r in rows(store, query)}
@@ -220,7 +221,7 @@ def test_the_report_adds_observations_of_2025(example: IngestResult) -> None:
     observations = rows(store, f"SELECT ?o ?value WHERE {{ GRAPH ?g {{ ?o prov:wasDerivedFrom <{report}> ; "
                                "hrg:year '2025'^^<http://www.w3.org/2001/XMLSchema#gYear> ; hrg:value ?value } }")  # fmt: skip
     assert len(observations) == 17
-    assert {"o": f"{B}indicator/EN-03-1/obs/2025", "value": "355"} in observations
+    assert {"o": f"{PLAN}/indicator/EN-03-1/obs/2025", "value": "355"} in observations
     # Values of 2023 and 2024 are the plan's own: the report does not record them twice.
     assert count(store, f"?o prov:wasDerivedFrom <{report}> ; hrg:year ?y FILTER(STR(?y) != '2025')") == 0
     sections = rows(store, f"SELECT ?eid ?heading WHERE {{ GRAPH ?g {{ ?p eli:is_part_of+ <{report}> ; "
@@ -429,11 +430,14 @@ def test_report_observations_survive_a_reingest_of_the_plan(tmp_path: Path) -> N
     )
     with EmbeddedStore() as store:
         ingest(CITY / "city.yaml", store=store)
-        assert count(store, f"<{B}indicator/HO-01-1> hrg:observation <{B}indicator/HO-01-1/obs/2025>") == 1
+        indicator = f"{PLAN}/indicator/HO-01-1"
+        assert count(store, f"<{indicator}> hrg:observation <{indicator}/obs/2025>") == 1
         result = ingest(plan_only, store=store)
         assert [d.state for d in result.documents] == ["unchanged"]
-        assert count(store, f"<{B}indicator/HO-01-1> hrg:observation <{B}indicator/HO-01-1/obs/2025>") == 1
-        assert count(store, f"<{B}indicator/HO-01-1/obs/2025> hrg:value ?v") == 1
+        assert count(store, f"<{indicator}> hrg:observation <{indicator}/obs/2025>") == 1
+        assert (
+            count(store, f"<{indicator}/obs/2025> hrg:value ?v ; prov:wasDerivedFrom <{B}doc/annual-report-2025>") == 1
+        )
 
 
 def test_a_reingest_writes_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -463,12 +467,128 @@ def test_a_reingest_writes_only_what_changed(tmp_path: Path, monkeypatch: pytest
             assert count(store, pattern) == count(fresh.store, pattern)
 
 
-def test_two_plans_with_the_same_item_ids_are_flagged() -> None:
+def test_two_plans_with_the_same_item_ids_keep_their_own_indicators(tmp_path: Path) -> None:
+    first, second = tmp_path / "plan1.csv", tmp_path / "plan3.csv"
+    first.write_text(
+        "No.,Measure,KPI,Baseline value,Current value\n"
+        "1,Open homeless shelters,Number of shelter beds,120 (2023),150 (2025)\n",
+        encoding="utf-8",
+    )
+    second.write_text("#,Action,Indicator,Baseline\n1,Build 200 social housing units,Units built,0 (2024)\n"
+                      "2,Rent subsidy,Households supported,350 (2024)\n", encoding="utf-8")  # fmt: skip
     with EmbeddedStore() as store:
-        ingest(CITY / "city.yaml", store=store)
-        result = ingest(CITY / "sources" / "action-plan.csv", city="Example City", store=store)
-    (warning,) = [w for w in result.warnings if "also used by another action plan" in w.message]
-    assert warning.message.startswith("item ids also used by another action plan of the city (HO-01, HO-02,")
+        ingest(first, city="Our City", store=store)
+        result = ingest(second, city="Our City", store=store)
+        assert not [w for w in result.warnings if "another action plan" in w.message]
+        found = rows(store, "SELECT ?i ?label (GROUP_CONCAT(STR(?v); separator=' ') AS ?values) WHERE { GRAPH ?g { "
+                            "?item hrg:number '1' ; hrg:indicator ?i . ?i skos:prefLabel ?label ; hrg:observation ?o . "
+                            "?o hrg:value ?v } } GROUP BY ?i ?label ORDER BY ?i", "Our City")  # fmt: skip
+        vlr = run_query(store, find_query("local-indicators"), {"city_graph": graph_iri("city/Our City")})
+    base = "https://w3id.org/hrgraph/city/our-city/doc"
+    assert [(r["i"], r["label"], sorted((r["values"] or "").split())) for r in found] == [
+        (f"{base}/plan1/indicator/1-1", "Number of shelter beds", ["120", "150"]),
+        (f"{base}/plan3/indicator/1-1", "Units built", ["0"]),
+    ]
+    assert isinstance(vlr, Table)
+    assert sorted((r["local_indicator"], r["baseline_value"], r["latest_value"]) for r in vlr.records()) == [
+        ("Households supported", "350", "350"), ("Number of shelter beds", "120", "150"), ("Units built", "0", "0"),
+    ]  # fmt: skip
+
+
+def test_a_report_table_of_an_item_id_of_two_plans_records_nothing(tmp_path: Path) -> None:
+    for name, indicator in (("plan1", "Shelter beds"), ("plan3", "Units built")):
+        (tmp_path / f"{name}.csv").write_text(f"ID,Action,Indicator\n1,Act,{indicator}\n", encoding="utf-8")
+    report = tmp_path / "annual-report.html"
+    report.write_text("<h1>Report</h1><p>Progress.</p><table><tr><th>Item</th><th>Indicator</th><th>2025</th></tr>"
+                      "<tr><td>1</td><td>Beds</td><td>150</td></tr></table>", encoding="utf-8")  # fmt: skip
+    result = ingest([tmp_path / "plan1.csv", tmp_path / "plan3.csv", report], city="Our City")
+    assert result.observations == 0
+    assert [w.message for w in result.warnings] == [
+        "item 1 has an indicator in several action plans (plan1, plan3): values not recorded"
+    ]
+
+
+def test_a_city_name_in_another_case_is_the_same_city(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("ID,Action,Indicator,Baseline\n1,Open a shelter,Shelter beds,120 (2023)\n", encoding="utf-8")
+    with EmbeddedStore() as store:
+        ingest(plan, city="Our City", store=store)
+        again = ingest(plan, city=" our  CITY ", store=store)
+        assert (again.city, [d.state for d in again.documents]) == ("Our City", ["unchanged"])
+        assert [r["l"] for r in rows(store, "SELECT ?l WHERE { GRAPH ?g { ?c a hrg:LocalGovernment ; "
+                                            "skos:prefLabel ?l } }", "Our City")] == ["Our City"]  # fmt: skip
+        table = run_query(store, find_query("local-indicators"), {"city_graph": graph_iri("city/Our City")})
+    assert isinstance(table, Table)
+    assert [(r["city"], r["local_indicator"]) for r in table.records()] == [("Our City", "Shelter beds")]
+
+
+def test_every_standards_column_is_read(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("ID,Action,Timetable,SDG targets,Treaty references\n"
+                    "T1,Open homeless shelters,2026,\"10.2, 10.7\",ICESCR 11\n"
+                    "T2,Free school meals,2026,2,CERD art. 5\n", encoding="utf-8")  # fmt: skip
+    result = ingest(plan, city="Our City")
+    (document,) = result.documents
+    assert document.columns["SDG targets"] == document.columns["Treaty references"] == "standards"
+    assert document.unused_columns == ()
+    assert result.warnings == ()
+    found = rows(result.store, "SELECT ?n ?o WHERE { GRAPH ?g { ?i hrg:number ?n ; hrg:realises|hrg:contributesTo ?o "
+                               "} } ORDER BY ?n ?o", "Our City")  # fmt: skip
+    assert [(r["n"], r["o"]) for r in found] == [
+        ("T1", str(SDG["10.2"])), ("T1", str(SDG["10.7"])), ("T1", str(ID["icescr/art_11"])),
+        ("T2", str(SDG["2"])), ("T2", str(ID["icerd/art_5"])),
+    ]  # fmt: skip
+
+
+def test_a_mapping_lists_several_standards_columns(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Ref;Action item;Goals;Legal basis\nA1;Housing;SDG 11.1;ICESCR art. 11(1)\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  standards: [Goals, D]\n", encoding="utf-8")
+    result = ingest(plan, city="Our City", mapping=mapping)
+    assert result.documents[0].columns == {
+        "Ref": "id", "Action item": "action", "Goals": "standards", "Legal basis": "standards",
+    }  # fmt: skip
+    assert (result.stated_links, result.warnings) == (2, ())
+
+
+def _plan_with_a_total_row(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    cover = workbook.active
+    assert cover is not None
+    cover.title = "Cover"
+    cover.append(["Human Rights Action Plan of Our City 2025-2028"])
+    sheet = workbook.create_sheet("Actions")
+    sheet.append(["Our City – Human Rights Action Plan 2025–2028"])
+    sheet.append([])
+    sheet.append(["#", "Action", "Responsible", "Deadline", "Indicator", "Baseline", "Status", "Budget"])
+    sheet.append(["Housing"])
+    sheet.append([1, "Build 200 social housing units", "Housing Department", "2027", "Units built", 0, "planned",
+                  1000000])  # fmt: skip
+    sheet.append([2, "Rent subsidy", "Housing Department", "2026", "Households supported", "350 (2024)", "planned",
+                  500000])  # fmt: skip
+    sheet.append([None, "Total", None, None, None, None, None, "=SUM(H5:H6)"])
+    sheet.append([None, "Grand total:", None, None, None, None, None, 1500000])
+    workbook.save(path)
+    return path
+
+
+def test_a_total_row_is_no_action_item(tmp_path: Path) -> None:
+    result = ingest(_plan_with_a_total_row(tmp_path / "plan.xlsx"), city="Our City")
+    assert result.items == 2
+    assert [str(w) for w in result.warnings if "total" in w.message] == [
+        f"{tmp_path / 'plan.xlsx'}: row 7: a total row, not an action item: skipped",
+        f"{tmp_path / 'plan.xlsx'}: row 8: a grand total row, not an action item: skipped",
+    ]
+
+
+def test_a_mapping_by_header_names_finds_the_header_below_a_title_and_a_cover_sheet(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  action: Action\n  responsible: Responsible\n", encoding="utf-8")
+    result = ingest(_plan_with_a_total_row(tmp_path / "plan.xlsx"), city="Our City", mapping=mapping)
+    assert (result.items, result.documents[0].rows) == (2, 7)
 
 
 def test_the_api_without_a_store_uses_memory() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -217,3 +219,97 @@ def test_reading_a_docx_from_memory() -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(BadInputError, match="not a DOCX file: the archive has no word/document.xml"):
         read.read_document(Path("x.docx"), buffer.getvalue())
+
+
+# --- errors that name every bad row, the mapping file and the other file -----------------------------------
+
+
+def test_a_corrupt_pdf_gives_one_line_and_no_message_of_the_pdf_library(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n garbage garbage\n")
+    command = [sys.executable, "-m", "hrgraph.cli", "ingest", str(corrupt), "--city", "X", "--kind", "ordinance"]
+    done = subprocess.run([*command, "--store", str(tmp_path / "store")], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [f"hrgraph: error: {corrupt}: corrupt PDF: Stream has ended unexpectedly"]
+
+
+def test_every_bad_timetable_of_a_plan_is_named(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("ID,Action,Timetable,Deadline\n1,A,Spring 2026,\n2,B,FY2026,31/02/2026\n3,C,2026,\n"
+                    "4,D,Spring 2026,\n", encoding="utf-8")  # fmt: skip
+    assert_refused(
+        capsys, store_path, plan,
+        "plan.csv: rows 2, 3, 5: not dates: timetable 'Spring 2026', deadline '31/02/2026' (day is out of range "
+        "for month), timetable 'FY2026': write a date (2026-06-30), a month (June 2026)",
+    )  # fmt: skip
+
+
+def test_a_file_of_the_same_name_from_another_folder_does_not_replace_a_plan(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "y2024").mkdir()
+    (tmp_path / "y2025").mkdir()
+    first, second = tmp_path / "y2024" / "plan.csv", tmp_path / "y2025" / "plan.csv"
+    first.write_text("No.,Measure\n1,Open a shelter\n2,Train staff\n", encoding="utf-8")
+    second.write_text("No.,Measure\n1,Build a community centre\n", encoding="utf-8")
+    code, _, err = hrgraph(capsys, first, "--city", "Example City", "--store", store_path)
+    assert code == 0, err
+    assert_refused(
+        capsys, store_path, second,
+        "the document id 'plan' is taken by another file, y2024/plan.csv: give this file an id of its own with "
+        "--id NAME, or use --id plan to ingest it as a revision of that document",
+    )  # fmt: skip
+    code, out, err = hrgraph(capsys, second, "--city", "Example City", "--id", "Plan 2025", "--store", store_path)
+    assert code == 0, err
+    assert "new" in out
+    with EmbeddedStore(store_path) as store:
+        items = store.select("SELECT ?i WHERE { GRAPH ?g { ?i a <https://w3id.org/hrgraph/ontology#ActionItem> } }")
+    assert sorted(str(row[0]).rsplit("/doc/", 1)[1] for row in items.rows) == [
+        "plan-2025/item_1", "plan/item_1", "plan/item_2",
+    ]  # fmt: skip
+    code, out, err = hrgraph(capsys, second, "--city", "Example City", "--id", "plan", "--store", store_path)
+    assert code == 0, err
+    assert "revised" in out
+
+
+def test_another_spelling_of_a_city_in_the_store(capsys: pytest.CaptureFixture[str], store_path: Path) -> None:
+    before = snapshot(store_path)
+    code, _, err = hrgraph(capsys, RESOLUTION, "--city", "Example-City", "--kind", "resolution", "--store", store_path)
+    assert (code, err.strip()) == (
+        2, "hrgraph: error: --city: the store holds this city as 'Example City', not 'Example-City': use that name"
+    )  # fmt: skip
+    assert snapshot(store_path) == before
+
+
+def test_a_mapped_column_that_no_header_row_has(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  action: Maßnahmen\n", encoding="utf-8")
+    assert_refused(
+        capsys, store_path, DATA / "plan-de.csv",
+        f"plan-de.csv: rows 1–6: none of them has the column 'Maßnahmen' that the mapping {mapping} names for "
+        "action (headers of row 1: 'Maßnahmenplan Menschenrechte 2025–2026')",
+        extra=("--mapping", str(mapping)),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ("action: [Maßnahme, Bezug]", "columns: action takes one column, not a list (only standards takes several)"),
+        ("action: null", "columns: action: give a column name, letter or number, not None"),
+        ("standards: []", "columns: standards: give a column name, letter or number, not []"),
+    ],
+)
+def test_a_mapping_with_a_list_or_nothing_for_a_field(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, columns: str, message: str
+) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(f"columns:\n  {columns}\n", encoding="utf-8")
+    before = snapshot(store_path)
+    code, _, err = hrgraph(capsys, DATA / "plan-de.csv", "--city", "X", "--mapping", mapping, "--store", store_path)
+    assert (code, err.strip()) == (2, f"hrgraph: error: {mapping}: {message}")
+    assert snapshot(store_path) == before

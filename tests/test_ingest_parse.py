@@ -12,6 +12,7 @@ import pytest
 from hrgraph.ingest import read
 from hrgraph.ingest.graph import load_standards
 from hrgraph.ingest.plan import (
+    ColumnMapping,
     Period,
     Standards,
     indicator_table,
@@ -20,6 +21,7 @@ from hrgraph.ingest.plan import (
     parse_period,
     parse_references,
     parse_value,
+    read_items,
 )
 from hrgraph.ingest.read import decode_text, read_document, read_spreadsheet
 from hrgraph.ingest.segment import segment
@@ -193,6 +195,56 @@ def test_a_missing_paragraph_links_the_article(standards: Standards) -> None:
     (reference,), problems = parse_references("ICERD art. 5(e)", standards)
     assert reference.target == str(ID["icerd/art_5"])
     assert problems == ["ICERD article 5(e): no such paragraph in the corpus, linked to the article"]
+
+
+def test_bare_numbers_in_an_sdg_column_are_sdgs(standards: Standards) -> None:
+    for text, expected in {
+        "11.1": ["11.1"],
+        "10.2, 10.7": ["10.2", "10.7"],
+        "5": ["5"],
+        "11.a; 4.7": ["11.a", "4.7"],
+    }.items():
+        references, problems = parse_references(text, standards, sdg_column=True)
+        assert [r.target for r in references] == [str(SDG[e]) for e in expected], text
+        assert [r.level for r in references] == ["sdg-goal" if "." not in e else "sdg-target" for e in expected]
+        assert problems == [], text
+    assert parse_references("18", standards, sdg_column=True) == (
+        [], ["SDG 18 is not a goal, target or indicator of the SDG framework"]
+    )  # fmt: skip
+    assert parse_references("11.1", standards) == ([], ["unknown reference '11.1'"])  # other columns as before
+
+
+def test_treaty_body_names_of_instruments(standards: Standards) -> None:
+    for text, expected in {
+        "CERD art. 5": "icerd/art_5",
+        "CCPR 26": "iccpr/art_26",
+        "CESCR art. 11": "icescr/art_11",
+    }.items():
+        references, problems = parse_references(text, standards)
+        assert ([r.target for r in references], problems) == ([str(ID[expected])], []), text
+
+
+@pytest.mark.parametrize(
+    ("dates", "mapping", "warnings"),
+    [
+        (["03/04/2026", "2026"], None, [("row 2", "dates such as '03/04/2026' are read day first (2026-04-03, not "
+                                        "2026-03-04): write YYYY-MM-DD, or set date_order in a mapping file")]),
+        (["03/04/2026", "01/09/2024 – 30/06/2025"], None, []),  # the file says day first
+        (["03/04/2026", "04/13/2026"], None, [("row 2", "dates such as '03/04/2026' are read day first (2026-04-03, "
+                                               "not 2026-03-04): other dates of the file are month first: set "
+                                               "date_order: mdy in a mapping file")]),
+        (["03/04/2026", "05/06/2026"], ColumnMapping(date_order_given=True), []),
+        (["03.04.2026", "2026-04-03"], None, []),
+    ],
+)  # fmt: skip
+def test_a_date_that_reads_both_day_and_month_first_is_flagged(
+    standards: Standards, dates: list[str], mapping: ColumnMapping | None, warnings: list[tuple[str, str]]
+) -> None:
+    rows: list[tuple[int, list[object]]] = [(1, ["ID", "Action", "Deadline"])]
+    rows += [(n, [str(n), "Act", date]) for n, date in enumerate(dates, start=2)]
+    items, _, found = read_items(Path("plan.csv"), rows, standards, mapping)
+    assert found == warnings
+    assert items[0].deadline == D(2026, 4, 3)
 
 
 def test_headers_are_found_below_a_title_row() -> None:

@@ -76,6 +76,12 @@ def _summary(result: IngestResult, fmt: str) -> bytes:
     help="A YAML file saying which spreadsheet column holds which field.",
 )
 @click.option("--base-iri", help="Base IRI of a new city [default: https://w3id.org/hrgraph/city/SLUG/].")
+@click.option(
+    "--id",
+    "doc_id",
+    help="The document id of the one file given [default: from the file name]; the id of a document in the "
+    "store makes the file a revision of it.",
+)
 @click.option("-O", "--output-format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
 @store_options
 def ingest_command(
@@ -84,6 +90,7 @@ def ingest_command(
     kind: str | None,
     mapping: Path | None,
     base_iri: str | None,
+    doc_id: str | None,
     fmt: str,
     store_choice: StoreChoice,
 ) -> None:
@@ -99,6 +106,7 @@ def ingest_command(
       hrgraph ingest plan.xlsx --city "Example City"
       hrgraph ingest ordinances/ --city Lakeside --kind ordinance
       hrgraph ingest plan-de.xlsx --city Lakeside --mapping columns.yaml
+      hrgraph ingest 2025/plan.xlsx --city Lakeside --id plan-2025
     """
     with store_choice.open() as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
@@ -107,7 +115,14 @@ def ingest_command(
             progress.update(task, completed=done, total=total, description=path.name)
 
         result = ingest(
-            list(paths), city=city, store=store, kind=kind, mapping=mapping, base_iri=base_iri, on_file=advance
+            list(paths),
+            city=city,
+            store=store,
+            kind=kind,
+            mapping=mapping,
+            base_iri=base_iri,
+            doc_id=doc_id,
+            on_file=advance,
         )
     if log.isEnabledFor(logging.WARNING):
         for document in result.documents:

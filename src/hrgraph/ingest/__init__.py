@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
@@ -63,6 +63,7 @@ from hrgraph.ingest.read import (
     SPREADSHEET_SUFFIXES,
     Extracted,
     Provision,
+    Sheet,
     read_document,
     read_spreadsheet,
 )
@@ -478,8 +479,6 @@ class _Builder:
         """Observation IRI → (value, document IRI), as written in this ingest."""
         self.known: tuple[dict[str, set[str]], dict[str, tuple[str, str | None]]] | None = None
         self.filtered: dict[frozenset[str], tuple[dict[str, set[str]], dict[str, tuple[str, str | None]]]] = {}
-        self.indicator_docs: dict[str, str] = {}
-        self.state_empty = False
         try:
             self.version = metadata.version("hrgraph")
         except metadata.PackageNotFoundError:
@@ -649,8 +648,6 @@ class _Builder:
         # The N-Triples terms of each cited reference, made once: references repeat from row to row.
         cited: dict[Reference, tuple[str, str, str, str]] = {}
         bodies: dict[str, str] = {}
-        known = self.existing(replacing)[0] if not self.state_empty and any(i.indicators for i in items) else {}
-        shared: list[str] = []
         for order, item in enumerate(items, start=1):
             subject = f"{doc}/item_{item.id}"
             node = f"<{subject}>"
@@ -688,11 +685,8 @@ class _Builder:
             if item.notes:
                 lines.append(f"{node} {P['note']} {lit(item.notes, lang)} .\n")
             for n, label in enumerate(item.indicators, start=1):
-                indicator = f"{self.base}indicator/{item.id}-{n}"
+                indicator = f"{doc}/indicator/{item.id}-{n}"
                 ind = f"<{indicator}>"
-                if self.indicator_docs.get(indicator, doc) != doc or known.get(indicator):
-                    shared.append(item.id)
-                self.indicator_docs[indicator] = doc
                 self.indicators[indicator] = label
                 lines.append(
                     f"{node} {P['indicator']} {ind} .\n{ind} {A} {P['LocalIndicator']} .\n"
@@ -728,15 +722,6 @@ class _Builder:
                     f"{node} {predicate} {target} .\n"
                 )
                 links += 1
-        if shared:
-            unique = list(dict.fromkeys(shared))
-            ids = ", ".join(unique[:8]) + (f" … {len(unique)} in all" if len(unique) > 8 else "")
-            self.warn(
-                path,
-                None,
-                f"item ids also used by another action plan of the city ({ids}): their indicators are shared; "
-                "give each plan's items ids of their own",
-            )
         return links, observations
 
     def observation(self, indicator: str, year: int, value: Decimal, doc: str, baseline: bool) -> str:
@@ -779,18 +764,28 @@ class _Builder:
             if found is None:
                 continue
             known_indicators, known_values = self.existing(replacing)
+            # An item's first indicator is DOC/indicator/ID-1, a plan's own: find it by the item id.
+            firsts: dict[str, list[str]] = {}
+            for indicator in (*self.indicators, *known_indicators):
+                item_id, _, n = indicator.rpartition("/indicator/")[2].rpartition("-")
+                if n == "1" and indicator not in firsts.get(item_id, []):
+                    firsts.setdefault(item_id, []).append(indicator)
             rows, problems = found
             for place, message in problems:
                 self.warn(path, f"table {number}, {place}", message)
             for row in rows:
-                indicator = f"{self.base}indicator/{row.item_id}-1"
-                if indicator not in self.indicators and indicator not in known_indicators:
+                candidates = firsts.get(row.item_id, [])
+                if len(candidates) != 1:
+                    plans = ", ".join(sorted(c.rpartition("/indicator/")[0].rsplit("/", 1)[-1] for c in candidates))
                     self.warn(
                         path,
                         f"table {number}, row {row.row}",
-                        f"item {row.item_id} has no indicator in the city's action plans: values not recorded",
+                        f"item {row.item_id} has an indicator in several action plans ({plans}): values not recorded"
+                        if candidates
+                        else f"item {row.item_id} has no indicator in the city's action plans: values not recorded",
                     )
                     continue
+                indicator = candidates[0]
                 for year, value, _ in row.values:
                     obs = f"{indicator}/obs/{year}"
                     before = self.observations.get(obs) or known_values.get(obs)
@@ -818,12 +813,14 @@ def _guess_kind(path: Path, title: str | None) -> str | None:
 
 
 def _file_path(path: Path, profile: CityProfile | None) -> str:
+    """Return the path to record for a file: relative to the profile or working folder, else folder and name."""
+    resolved = path.resolve()
     for root in ([profile.path.parent] if profile else []) + [Path.cwd()]:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return resolved.relative_to(root.resolve()).as_posix()
         except ValueError:
             continue
-    return path.name
+    return f"{resolved.parent.name}/{resolved.name}" if resolved.parent.name else resolved.name
 
 
 # --- the stage ---------------------------------------------------------------------------------------
@@ -837,6 +834,7 @@ def ingest(
     kind: str | None = None,
     mapping: str | Path | None = None,
     base_iri: str | None = None,
+    doc_id: str | None = None,
     on_file: Callable[[Path, int, int], None] | None = None,
 ) -> IngestResult:
     """Ingest files, folders or a city profile into the graph ``city/NAME`` of ``store``, all or nothing.
@@ -844,8 +842,13 @@ def ingest(
     ``city`` names the city when no profile (``city.yaml``) is given; ``kind`` says what the documents
     are (ordinance, resolution, proclamation, action-plan, budget, report) where neither the profile nor
     the file name says it; ``mapping`` is a mapping file for spreadsheets that the usual column names do not
-    describe. Without a ``store``, an in-memory store is used and returned in the result. ``on_file`` is
-    called after each file with its path, the files done and the files in all.
+    describe; ``doc_id`` names the document of a single file (default: from the file name). Without a
+    ``store``, an in-memory store is used and returned in the result. ``on_file`` is called after each file
+    with its path, the files done and the files in all.
+
+    A changed file at the path it was ingested from is a revision of its document; a file from another path
+    whose name gives the same document id is refused, unless ``doc_id`` (or ``id`` in ``city.yaml``) names
+    that document.
 
     >>> result = ingest("corpora/examples/example-city/sources/action-plan.csv", city="Example City")
     >>> result.items, result.documents[0].columns["Action"], result.graph
@@ -853,6 +856,10 @@ def ingest(
     """
     given = [paths] if isinstance(paths, str | Path) else list(paths)
     profile, sources = _collect(given)
+    if doc_id is not None:
+        if profile is not None or len(sources) != 1:
+            raise BadInputError("--id names the document of one file: give one file (city.yaml has an id per document)")
+        sources[0].entry = replace(sources[0].entry, id=_slug(doc_id))
     name = profile.name if profile is not None else city
     if name is None:
         raise BadInputError("say which city the files belong to: --city NAME, or give a city.yaml")
@@ -865,6 +872,11 @@ def ingest(
     if store is None:
         store = open_store(memory=True)
     state = read_city(store, graph)
+    if state.name is not None and state.name != name:
+        if " ".join(state.name.casefold().split()) != " ".join(name.casefold().split()):
+            where = profile.path if profile else "--city"
+            raise BadInputError(f"{where}: the store holds this city as {state.name!r}, not {name!r}: use that name")
+        name = state.name  # the same city written in another case: keep its name
     base = (profile.base_iri if profile else None) or (
         None if base_iri is None else _check_base(base_iri, "--base-iri")
     )
@@ -873,7 +885,6 @@ def ingest(
     base = _check_base(base or state.base or f"https://w3id.org/hrgraph/city/{slug}/", "base IRI")
     standards = load_standards(store)
     builder = _Builder(name, base, profile.language if profile else "en", standards, profile, store, graph)
-    builder.state_empty = state.empty
     builder.bodies.update({_norm(label): body for label, body in state.bodies.items()})
     builder.write_city()
     documents: list[DocumentResult] = []
@@ -897,11 +908,20 @@ def ingest(
         file_iri = f"{base}file/{sha}"
         old = state.files.get(doc, {})
         status = "new" if not old else ("unchanged" if file_iri in old else "revised")
+        file_path = _file_path(path, profile)
+        known = sorted(state.paths.get(doc, set()))
+        if status == "revised" and entry.id is None and known and file_path not in known:
+            own, same = (
+                ("with --id NAME", f"--id {doc_slug}") if profile is None else ("in city.yaml", f"id: {doc_slug}")
+            )
+            raise BadInputError(
+                f"{path}: the document id {doc_slug!r} is taken by another file, {known[0]}: give this file an id "
+                f"of its own {own}, or use {same} to ingest it as a revision of that document"
+            )
         if old:
             replaced[doc] = set(old)
             if file_iri in old:
                 same_files.add(file_iri)
-        file_path = _file_path(path, profile)
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
             result = _ingest_plan(builder, path, data, entry, default_kind, column_mapping, doc, file_iri, replaced)
@@ -971,7 +991,14 @@ def _ingest_plan(
     mapping = load_mapping(entry.mapping) if entry.mapping else column_mapping
     sheet_name = entry.sheet or (mapping.sheet if mapping else None)
     sheets = read_spreadsheet(path, data, sheet=sheet_name)
-    chosen = next((s for s in sheets if map_columns(s.rows, mapping) is not None), sheets[0])
+
+    def fits(sheet: Sheet) -> bool:
+        try:
+            return map_columns(sheet.rows, mapping) is not None
+        except BadInputError:  # not this sheet: reading the first says what is wrong
+            return False
+
+    chosen = next((s for s in sheets if fits(s)), sheets[0])
     for place, message in chosen.warnings:
         builder.warn(path, place, message)
     currency = builder.profile.currency if builder.profile else None

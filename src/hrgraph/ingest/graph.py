@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -119,6 +119,11 @@ SELECT ?state ?label ?iso WHERE { GRAPH ?g {
 } }"""
 
 
+# Abbreviations plans use besides the corpus's own (the treaty bodies' names), → the corpus's abbreviation.
+_ALIASES = {"CERD": "ICERD", "CCPR": "ICCPR", "CESCR": "ICESCR", "UNCRC": "CRC", "UNCRPD": "CRPD", "UNCAT": "CAT",
+            "CED": "CPED", "CMW": "ICMW", "ICRMW": "ICMW"}  # fmt: skip
+
+
 def _standards_from(store: Store) -> Standards:
     bindings = {"g": URIRef(graph_iri("standards"))}
     instruments: dict[str, str] = {}
@@ -131,6 +136,9 @@ def _standards_from(store: Store) -> Standards:
         if name is not None:
             instruments[str(name).casefold()] = key
             names[key].append(str(name))
+    for alias, abbreviation in _ALIASES.items():
+        if abbreviation in codes:
+            codes.setdefault(alias, codes[abbreviation])
     parents: dict[str, str] = {}
     rows = []
     for provision, kind, number, parent in store.select(_PROVISIONS, bindings):
@@ -201,17 +209,26 @@ class CityState:
     empty: bool
     bodies: dict[str, str]
     """Names (labels) of the city's bodies → their IRIs."""
+    name: str | None = None
+    """The city's name as the graph has it."""
+    paths: dict[str, set[str]] = field(default_factory=dict)
+    """Document IRI → the paths of its current source files."""
 
 
 _STATE = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
-SELECT ?doc ?file ?sha WHERE { GRAPH ?g { ?doc hrg:sourceFile ?file ; hrg:issuedBy ?city . ?file hrg:sha256 ?sha } }"""
+SELECT ?doc ?file ?sha ?path WHERE { GRAPH ?g {
+  ?doc hrg:sourceFile ?file ; hrg:issuedBy ?city . ?file hrg:sha256 ?sha OPTIONAL { ?file hrg:filePath ?path }
+} }"""
 _BODIES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?body ?label WHERE { GRAPH ?g {
   ?body org:unitOf|org:subOrganizationOf ?city ; skos:prefLabel|skos:altLabel ?label
 } }"""
 _BASE = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
-SELECT ?base WHERE { GRAPH ?g { ?city a hrg:LocalGovernment ; hrg:baseIRI ?base } } LIMIT 1"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?base ?name WHERE { GRAPH ?g {
+  ?city a hrg:LocalGovernment ; hrg:baseIRI ?base OPTIONAL { ?city skos:prefLabel ?name }
+} } LIMIT 1"""
 
 
 def read_city(store: Store, graph: str) -> CityState:
@@ -221,11 +238,14 @@ def read_city(store: Store, graph: str) -> CityState:
     if empty:
         return CityState(None, {}, True, {})
     files: dict[str, dict[str, str]] = {}
-    for doc, file, sha in store.select(_STATE, bindings):
+    paths: dict[str, set[str]] = {}
+    for doc, file, sha, path in store.select(_STATE, bindings):
         files.setdefault(str(doc), {})[str(file)] = str(sha)
-    base = store.select(_BASE, bindings)
+        paths.setdefault(str(doc), set()).update([] if path is None else [str(path)])
+    base = store.select(_BASE, bindings).rows
     bodies = {str(label): str(body) for body, label in store.select(_BODIES, bindings)}
-    return CityState(str(base.rows[0][0]) if base.rows else None, files, False, bodies)
+    name = str(base[0][1]) if base and base[0][1] is not None else None
+    return CityState(str(base[0][0]) if base else None, files, False, bodies, name, paths)
 
 
 def existing_values(store: Store, graph: str) -> tuple[dict[str, set[str]], dict[str, tuple[str, str | None]]]:
@@ -271,16 +291,22 @@ def _remove_document(mem: ox.Store, doc: str, keep_files: set[str]) -> None:
         for q in mem.quads_for_pattern(None, derived, doc_node, None)
         if isinstance(q.subject, ox.NamedNode | ox.BlankNode)
     )
+
+    def derived_elsewhere(node: object) -> bool:
+        return isinstance(node, ox.NamedNode) and any(
+            q.object != doc_node for q in mem.quads_for_pattern(node, derived, None, None)
+        )
+
     found = mem.query(
         "SELECT DISTINCT ?s ?prefix WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), ?prefix)) }",
         substitutions={ox.Variable("prefix"): ox.Literal(doc + "/")},
     )
     if isinstance(found, ox.QuerySolutions):
-        owned.update(solution["s"] for solution in found if isinstance(solution["s"], ox.NamedNode))
-
-    def derived_elsewhere(node: object) -> bool:
-        return isinstance(node, ox.NamedNode) and any(
-            q.object != doc_node for q in mem.quads_for_pattern(node, derived, None, None)
+        # What lies under the document's IRI is its own, except a report's observation of its indicator.
+        owned.update(
+            solution["s"]
+            for solution in found
+            if isinstance(solution["s"], ox.NamedNode) and not derived_elsewhere(solution["s"])
         )
 
     removals: set[ox.Quad] = set()

@@ -135,17 +135,21 @@ _MULTIPLIERS = {
 class ColumnMapping:
     """How a spreadsheet that the usual names do not describe maps onto the fields of an action item.
 
-    Read from a YAML file: ``columns`` (field → column name, column letter or 1-based index),
-    ``header_row``, ``sheet``, ``status_values`` (wording → planned | in-progress | completed | delayed |
-    discontinued), ``date_order`` (``dmy`` or ``mdy``) and ``currency``.
+    Read from a YAML file: ``columns`` (field → column name, column letter or 1-based index; a list of
+    them for ``standards``), ``header_row``, ``sheet``, ``status_values`` (wording → planned | in-progress |
+    completed | delayed | discontinued), ``date_order`` (``dmy`` or ``mdy``) and ``currency``.
     """
 
-    columns: dict[str, str | int] = field(default_factory=dict)
+    columns: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     header_row: int | None = None
     sheet: str | None = None
     status_values: dict[str, str] = field(default_factory=dict)
     day_first: bool = True
     currency: str | None = None
+    path: Path | None = None
+    """The mapping file, for naming it in errors."""
+    date_order_given: bool = False
+    """Whether the file says the date order: then dates such as 03/04/2026 are not flagged as ambiguous."""
 
 
 def load_mapping(path: Path) -> ColumnMapping:
@@ -167,6 +171,13 @@ def load_mapping(path: Path) -> ColumnMapping:
     if not isinstance(columns, dict) or not all(k in FIELDS for k in columns):
         bad = sorted(set(columns) - set(FIELDS)) if isinstance(columns, dict) else columns
         raise BadInputError(f"{path}: unknown fields {bad}: use {', '.join(FIELDS)}")
+    specs: dict[str, tuple[str | int, ...]] = {}
+    for name, spec in columns.items():
+        if isinstance(spec, list) and name != "standards":
+            raise BadInputError(f"{path}: columns: {name} takes one column, not a list (only standards takes several)")
+        specs[name] = tuple(spec) if isinstance(spec, list) else (spec,)
+        if not specs[name] or not all(isinstance(s, str | int) and not isinstance(s, bool) for s in specs[name]):
+            raise BadInputError(f"{path}: columns: {name}: give a column name, letter or number, not {spec!r}")
     statuses: dict[str, str] = {}
     names = {"planned": "Planned", "in-progress": "InProgress", "completed": "Completed", "delayed": "Delayed",
              "discontinued": "Discontinued"}  # fmt: skip
@@ -181,12 +192,14 @@ def load_mapping(path: Path) -> ColumnMapping:
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise BadInputError(f"{path}: header_row must be a row number (1 or more)")
     return ColumnMapping(
-        columns={k: v for k, v in columns.items()},
+        columns=specs,
         header_row=header_row,
         sheet=None if data.get("sheet") is None else str(data["sheet"]),
         status_values=statuses,
         day_first=order == "dmy",
         currency=None if data.get("currency") is None else str(data["currency"]).upper(),
+        path=path,
+        date_order_given=data.get("date_order") is not None,
     )
 
 
@@ -206,17 +219,20 @@ class Columns:
     year_columns: dict[int, int] = field(default_factory=dict)
     """Columns headed by a year alone (``2024``) → that year: values observed in that year."""
     currency: str | None = None
+    standards: tuple[int, ...] = ()
+    """Every column of cited standards ("SDG targets", "Treaties"), the one in ``fields`` first."""
 
     def described(self) -> dict[str, str]:
         """Column header → field, for telling the user what was mapped to what."""
         out = {self.headers[i]: name for name, i in self.fields.items()}
+        out.update({self.headers[i]: "standards" for i in self.standards})
         out.update({self.headers[i]: f"value {year}" for i, year in self.year_columns.items()})
         return out
 
     @property
     def unused(self) -> list[str]:
         """Headers of columns that were mapped to nothing."""
-        used = set(self.fields.values()) | set(self.year_columns)
+        used = set(self.fields.values()) | set(self.year_columns) | set(self.standards)
         return [h for i, h in enumerate(self.headers) if h and i not in used]
 
 
@@ -259,11 +275,16 @@ def _column_index(spec: str | int, headers: list[str]) -> int | None:
 
 
 def map_columns(
-    rows: Sequence[tuple[int, Sequence[Any]]], mapping: ColumnMapping | None = None, *, require: str = "action"
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    mapping: ColumnMapping | None = None,
+    *,
+    require: str = "action",
+    source: Path | None = None,
 ) -> Columns | None:
     """Find the header row among the first rows and map its columns to fields.
 
-    Returns None when no row names the ``require`` field.
+    Returns None when no row names the ``require`` field. A column the mapping names that no row has is an
+    error naming ``source`` (the spreadsheet) and the mapping file.
 
     >>> columns = map_columns([(1, ["No.", "Measure", "Lead department", "Budget (EUR)", "Baseline 2022"])])
     >>> columns.fields, columns.currency, columns.years
@@ -273,17 +294,21 @@ def map_columns(
     candidates = rows[:15]
     if mapping.header_row is not None:
         candidates = [r for r in rows if r[0] == mapping.header_row]
+    missing: tuple[str | int, str] | None = None
     for number, cells in candidates:
         headers = ["" if c is None else str(c).strip() for c in cells]
         fields: dict[str, int] = {}
         years: dict[str, int] = {}
         year_columns: dict[int, int] = {}
+        standards: list[int] = []
         currency = None
         for index, header in enumerate(headers):
             name, year, cur = _header_field(header)
             if name is None and year is not None:
                 year_columns[index] = year
                 continue
+            if name == "standards":
+                standards.append(index)
             if name is None or name in fields:
                 continue
             fields[name] = index
@@ -291,17 +316,43 @@ def map_columns(
                 years[name] = year
             if cur is not None and name == "budget":
                 currency = cur
-        for name, spec in mapping.columns.items():
-            column = _column_index(spec, headers)
-            if column is None or column >= len(headers) + 1:
-                raise BadInputError(f"mapping: column {spec!r} for {name} is not in the header row {number}")
+        found: dict[str, list[int]] = {}
+        absent: tuple[str | int, str] | None = None
+        for name, specs in mapping.columns.items():
+            for spec in specs:
+                column = _column_index(spec, headers)
+                if column is None or column >= len(headers) + 1:
+                    absent = absent or (spec, name)
+                else:
+                    found.setdefault(name, []).append(column)
+        if absent is not None:
+            missing = missing or absent
+            continue
+        for name, columns in found.items():
             for other, i in list(fields.items()):
-                if i == column:
+                if i in columns:
                     del fields[other]
-            fields[name] = column
-            year_columns.pop(column, None)
+            fields[name] = columns[0]
+            for column in columns:
+                year_columns.pop(column, None)
+        standards = found.get("standards", standards)
+        taken = {i for name, i in fields.items() if name != "standards"}
+        standards = [i for i in standards if i not in taken]
+        if standards and "standards" not in fields:
+            fields["standards"] = standards[0]
+        in_standards = tuple(dict.fromkeys([fields["standards"], *standards])) if "standards" in fields else ()
         if require in fields and (len(fields) >= 2 or mapping.columns):
-            return Columns(number, fields, headers, years, year_columns, currency)
+            return Columns(number, fields, headers, years, year_columns, currency, in_standards)
+    if missing is not None:
+        spec, name = missing
+        first, last = candidates[0][0], candidates[-1][0]
+        seen = ", ".join(repr(_text(c)) for c in candidates[0][1] if _text(c))[:200]
+        where = f"row {first}: the header row has" if first == last else f"rows {first}–{last}: none of them has"
+        named = f"the mapping {mapping.path}" if mapping.path else "the mapping"
+        raise BadInputError(
+            f"{source or 'spreadsheet'}: {where} the column {spec!r} that {named} names for {name} "
+            f"(headers of row {first}: {seen or 'none'})"
+        )
     return None
 
 
@@ -435,9 +486,34 @@ def _period_text(text: str, day_first: bool) -> Period:
             if left.begin and right.end and right.end < left.begin:
                 raise ValueError("the range ends before it begins")
             return Period(left.begin, right.end)
-    raise ValueError(
-        "write a date (2026-06-30), a month (June 2026), a quarter (Q3 2026), a year or a range (2025–2027)"
-    )
+    raise ValueError(_DATE_HINT)
+
+
+_DATE_HINT = "write a date (2026-06-30), a month (June 2026), a quarter (Q3 2026), a year or a range (2025–2027)"
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+
+
+def _date_orders(value: Any) -> list[tuple[re.Match[str], str]]:
+    """Return each date such as 03/04/2026 in ``value`` with how it reads: ``dmy``, ``mdy`` or ``both``."""
+    if not isinstance(value, str) or "/" not in value:
+        return []
+    out = []
+    for match in _SLASHED.finditer(value):
+        first, second = int(match.group(1)), int(match.group(2))
+        if first != second and 1 <= first <= 12 and 1 <= second <= 12:
+            out.append((match, "both"))
+        elif first > 12 or second > 12:
+            out.append((match, "dmy" if first > 12 else "mdy"))
+    return out
+
+
+def _rows(numbers: Sequence[int]) -> str:
+    """``row 3``, ``rows 3, 7, 9`` or ``rows 3, 7, … (24 in all)``."""
+    unique = list(dict.fromkeys(numbers))
+    if len(unique) == 1:
+        return f"row {unique[0]}"
+    shown = ", ".join(map(str, unique[:10]))
+    return f"rows {shown}" + (f", … ({len(unique)} in all)" if len(unique) > 10 else "")
 
 
 _SPACES = re.compile(r"[\s\u00a0'’]")
@@ -633,6 +709,11 @@ _SDG = re.compile(
 )
 
 
+_BARE_SDG = re.compile(
+    r"\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*", re.IGNORECASE
+)
+
+
 def _numbers(text: str) -> list[tuple[str, str | None]]:
     """``11(1), 12 and 13-14`` → [("11", "1"), ("12", None), ("13", None), ("14", None)]."""
     out: list[tuple[str, str | None]] = []
@@ -648,10 +729,11 @@ def _numbers(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def parse_references(cell: str, standards: Standards) -> tuple[list[Reference], list[str]]:
+def parse_references(cell: str, standards: Standards, *, sdg_column: bool = False) -> tuple[list[Reference], list[str]]:
     """Resolve the standards a plan cites in one cell; return the references and the problems found.
 
-    Segments are separated by ``;`` or line breaks. Unknown references are problems, not errors.
+    Segments are separated by ``;`` or line breaks. Unknown references are problems, not errors. In a
+    column whose header names the SDGs (``sdg_column``), bare numbers are SDGs: "11.1" a target, "5" a goal.
     """
     references: list[Reference] = []
     problems: list[str] = []
@@ -661,7 +743,9 @@ def parse_references(cell: str, standards: Standards) -> tuple[list[Reference], 
             continue
         found = False
         sdg_spans: list[tuple[int, int]] = []
-        for match in _SDG.finditer(segment):
+        # Bare numbers hold no instrument name, so the spans below need not count the added "SDG ".
+        scan = f"SDG {segment}" if sdg_column and _BARE_SDG.fullmatch(segment) else segment
+        for match in _SDG.finditer(scan):
             found = True
             sdg_spans.append(match.span())
             for notation in re.split(r"\s*(?:,|and|&)\s*", match.group(1)):
@@ -733,6 +817,8 @@ class Item:
 
 
 _BODY_SEPARATOR = re.compile(r"[;\n/]+")
+_TOTAL = re.compile(r"(?:grand |sub-?)?totals?|sum", re.IGNORECASE)
+_SDG_HEADER = re.compile(r"\bsdgs?\b|sustainable development")
 _LIST_SEPARATOR = re.compile(r"[;\n]+")
 
 
@@ -764,7 +850,7 @@ def read_items(
 ) -> tuple[list[Item], Columns, list[tuple[str | None, str]]]:
     """Read the action items of a sheet; return them, the column mapping and warnings (place, message)."""
     mapping = mapping or ColumnMapping()
-    columns = map_columns(rows, mapping)
+    columns = map_columns(rows, mapping, source=path)
     if columns is None:
         first = rows[0] if rows else (1, [])
         seen = ", ".join(repr(_text(c)) for c in first[1] if _text(c))[:200]
@@ -779,7 +865,15 @@ def read_items(
     seen_ids: dict[str, int] = {}
     area: str | None = None
     periods: dict[tuple[str, Any], Period | None] = {}
-    reference_cache: dict[str, tuple[list[Reference], list[str]]] = {}
+    failed: dict[tuple[str, Any], str] = {}
+    bad_dates: list[tuple[int, str, Any, str]] = []
+    """(row, field, value, why) of each cell that is no date."""
+    doubtful: list[tuple[int, re.Match[str]]] = []
+    """(row, date) of each date that reads both day and month first."""
+    orders: set[str] = set()
+    """How the other dates read: ``dmy`` alone settles the order of the file."""
+    reference_cache: dict[tuple[str, bool], tuple[list[Reference], list[str]]] = {}
+    sdg_columns = {i for i in columns.standards if _SDG_HEADER.search(_norm("".join(columns.headers[i : i + 1])))}
     statuses = {**STATUSES, **mapping.status_values}
 
     def cell(cells: Sequence[Any], name: str) -> Any:
@@ -803,7 +897,15 @@ def read_items(
             try:
                 periods[key] = parse_period(value, day_first=mapping.day_first)
             except ValueError as err:
-                raise BadInputError(f"{path}: row {number}: {name}: {err}") from err
+                periods[key], failed[key] = None, str(err)
+        if key in failed:
+            bad_dates.append((number, name, value, failed[key]))
+        elif not mapping.date_order_given:
+            for match, order in _date_orders(value):
+                if order == "both":
+                    doubtful.append((number, match))
+                else:
+                    orders.add(order)
         return periods[key]
 
     for number, cells in rows:
@@ -817,6 +919,13 @@ def read_items(
                 area = filled[0]
             elif filled:
                 warnings.append((f"row {number}", "no action text: row skipped"))
+            continue
+        if _TOTAL.fullmatch(action.rstrip(": ")) and all(
+            not t or i in (f["action"], f.get("budget"), f.get("currency")) or t.startswith("=")
+            or parse_amount(c)[0] is not None
+            for i, (c, t) in enumerate(zip(cells, texts, strict=True))
+        ):  # fmt: skip
+            warnings.append((f"row {number}", f"a {action.rstrip(': ').lower()} row, not an action item: skipped"))
             continue
         ident = _item_id(cell(cells, "id")) if "id" in f else ""
         ident = ident or str(len(items) + 1)
@@ -890,13 +999,38 @@ def read_items(
         if not understood:
             warnings.append((f"row {number}", f"budget {_text(budget)!r} is not an amount"))
         item.budget, item.currency = amount, (cur if amount is not None else None)
-        cited = text(texts, "standards")
-        if cited:
-            if cited not in reference_cache:
-                reference_cache[cited] = parse_references(cited, standards)
-            item.references, problems = reference_cache[cited]
-            warnings += [(f"row {number}", problem) for problem in problems]
+        for index in columns.standards:
+            cited = texts[index] if index < len(texts) else ""
+            if cited:
+                key = (cited, index in sdg_columns)
+                if key not in reference_cache:
+                    reference_cache[key] = parse_references(cited, standards, sdg_column=key[1])
+                references, problems = reference_cache[key]
+                item.references = [*item.references, *references]
+                warnings += [(f"row {number}", problem) for problem in problems]
         items.append(item)
+    if len(bad_dates) == 1:
+        number, name, _, why = bad_dates[0]
+        raise BadInputError(f"{path}: row {number}: {name}: {why}")
+    if bad_dates:
+        found: dict[str, None] = {}
+        for _, name, value, why in bad_dates:
+            reason = why.removeprefix(f"{value!r} is not a date: ").removeprefix(f"{value!r} ")
+            found[f"{name} {value!r}" + ("" if reason == _DATE_HINT else f" ({reason})")] = None
+        listed = ", ".join(list(found)[:6]) + (f", … ({len(found)} in all)" if len(found) > 6 else "")
+        raise BadInputError(f"{path}: {_rows([b[0] for b in bad_dates])}: not dates: {listed}: {_DATE_HINT}")
+    if doubtful and orders != {"dmy"}:
+        match = doubtful[0][1]
+        day, month, year = (int(n) for n in match.groups())
+        year += 2000 if year < 100 else 0
+        fix = "write YYYY-MM-DD, or set date_order in a mapping file"
+        if "mdy" in orders:
+            fix = "other dates of the file are month first: set date_order: mdy in a mapping file"
+        warnings.append((
+            _rows([d[0] for d in doubtful]),
+            f"dates such as {match.group(0)!r} are read day first ({dt.date(year, month, day)}, not "
+            f"{dt.date(year, day, month)}): {fix}",
+        ))  # fmt: skip
     if not items:
         raise BadInputError(f"{path}: row {columns.header_row}: no action items below the header row")
     return items, columns, warnings

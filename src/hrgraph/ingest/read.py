@@ -14,13 +14,16 @@ mixed encodings, empty files.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
 import io
 import itertools
+import logging
 import posixpath
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -254,7 +257,8 @@ def read_document(path: Path, data: bytes) -> Extracted:
     """
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _read_pdf(path, data)
+        with _quiet("pypdf"):
+            return _read_pdf(path, data)
     if suffix == ".docx":
         return _read_docx(path, data)
     if suffix in (".html", ".htm", ".xhtml"):
@@ -293,6 +297,20 @@ def _running_lines(pages: list[str]) -> set[str]:
         for key in {_furniture_key(line) for line in lines[:3] + lines[-3:] if not _BLOCK_START.match(line)}:
             counts[key] = counts.get(key, 0) + 1
     return {key for key, count in counts.items() if count >= max(2, 0.6 * len(pages))}
+
+
+@contextlib.contextmanager
+def _quiet(library: str) -> Iterator[None]:
+    """Silence a library's own log messages and warnings: what matters comes as one error or warning of ours."""
+    logger = logging.getLogger(library)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _read_pdf(path: Path, data: bytes) -> Extracted:
