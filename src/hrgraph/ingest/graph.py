@@ -19,7 +19,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from hrgraph.ingest.plan import Standards
-from hrgraph.namespace import ELI, HRG, PROV, SKOS
+from hrgraph.link.citations import EXTRA_NAMES
+from hrgraph.namespace import ELI, HRG, ID, PROV, SKOS
 from hrgraph.store import EmbeddedStore, RdfFormat, Store, graph_iri
 
 __all__ = [
@@ -119,11 +120,6 @@ SELECT ?state ?label ?iso WHERE { GRAPH ?g {
 } }"""
 
 
-# Abbreviations plans use besides the corpus's own (the treaty bodies' names), → the corpus's abbreviation.
-_ALIASES = {"CERD": "ICERD", "CCPR": "ICCPR", "CESCR": "ICESCR", "UNCRC": "CRC", "UNCRPD": "CRPD", "UNCAT": "CAT",
-            "CED": "CPED", "CMW": "ICMW", "ICRMW": "ICMW"}  # fmt: skip
-
-
 def _standards_from(store: Store) -> Standards:
     bindings = {"g": URIRef(graph_iri("standards"))}
     instruments: dict[str, str] = {}
@@ -136,9 +132,10 @@ def _standards_from(store: Store) -> Standards:
         if name is not None:
             instruments[str(name).casefold()] = key
             names[key].append(str(name))
-    for alias, abbreviation in _ALIASES.items():
-        if abbreviation in codes:
-            codes.setdefault(alias, codes[abbreviation])
+    for slug, extra in EXTRA_NAMES.items():  # the abbreviations people use besides the corpus's own (CERD)
+        if str(ID[slug]) in names:
+            for alias in (a for a in extra if a.replace("-", "").isalnum() and a.isupper()):
+                codes.setdefault(alias, str(ID[slug]))
     parents: dict[str, str] = {}
     rows = []
     for provision, kind, number, parent in store.select(_PROVISIONS, bindings):

@@ -873,7 +873,7 @@ def read_items(
     orders: set[str] = set()
     """How the other dates read: ``dmy`` alone settles the order of the file."""
     reference_cache: dict[tuple[str, bool], tuple[list[Reference], list[str]]] = {}
-    sdg_columns = {i for i in columns.standards if _SDG_HEADER.search(_norm("".join(columns.headers[i : i + 1])))}
+    sdg_columns = {i for i in columns.standards if _SDG_HEADER.search(_norm(columns.headers[i]))}
     statuses = {**STATUSES, **mapping.status_values}
 
     def cell(cells: Sequence[Any], name: str) -> Any:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import LEVELS
-from hrgraph.link.linker import Link, check_levels, check_min_confidence, min_confidence_of
+from hrgraph.link.linker import Link, check_levels, check_min_confidence
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -101,10 +101,8 @@ def annotate_texts(
                 for link in component.links(doc):
                     if chosen is not None and link.level not in chosen:
                         continue
-                    if (nlp is None or min_confidence is not None) and link.confidence < min_confidence_of(
-                        link.level, min_confidence
-                    ):
-                        continue
+                    if min_confidence is not None and link.confidence < min_confidence:
+                        continue  # a given pipeline keeps its own minimum unless one is given here
                     links.append(_shift(link, offset))
         yield links
 
