@@ -183,6 +183,30 @@ def test_merged_recommendations_keep_every_recommending_state(standards: Store) 
     assert str(wording).endswith("Forced Labour Convention, 1930 (No. 29)")
 
 
+def test_a_state_is_one_node_whatever_its_name(standards: Store) -> None:
+    prefix = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    # every recommending State is joined to its ratifications (Palestine is not in the ratification table)
+    unjoined = standards.select(
+        prefix + "SELECT DISTINCT ?name WHERE { GRAPH ?g { ?r hrg:recommendingState ?s . ?s skos:prefLabel ?name "
+        "FILTER NOT EXISTS { ?s hrg:isoCode ?code } } }"
+    ).column("name")
+    assert [str(n) for n in unjoined] == ["State of Palestine"]
+    names = (
+        prefix
+        + "SELECT ?label ?other ?code WHERE { GRAPH ?g { ?s skos:prefLabel ?label ; hrg:isoCode ?code . OPTIONAL { ?s skos:altLabel ?other } } }"
+    )
+    rows = {
+        (str(label), str(other) if other else None, str(code))
+        for label, other, code in standards.select(names, {"s": ID["state/russia"]}).rows
+    }
+    assert rows == {("Russian Federation", "Russia", "RU")}  # the UN's name labels it
+    rows = {
+        (str(label), str(code)) for label, _, code in standards.select(names, {"s": ID["state/north-macedonia"]}).rows
+    }
+    assert rows == {("North Macedonia", "MK")}  # the latest UN name, not the former one
+    assert len(standards.select(prefix + "SELECT ?s WHERE { GRAPH ?g { ?s a hrg:State } }").rows) == 194
+
+
 def test_the_upr_table_is_what_the_import_script_makes(shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import csv
     import importlib.util

@@ -422,6 +422,18 @@ def test_a_changed_file_keeps_the_old_version_as_provenance(tmp_path: Path) -> N
         assert texts == [{"t": "(1) The Council has seventeen members, appointed for four years."}]
 
 
+@pytest.mark.parametrize("country", ["Russian Federation", "Russia", "RU", "russian federation"])
+def test_a_country_is_found_by_any_of_its_names(tmp_path: Path, country: str) -> None:
+    profile = tmp_path / "city.yaml"
+    profile.write_text(f"name: Kazan\ncountry: {country}\ndocuments:\n  - file: {CITY / 'action-plan.xlsx'}\n")
+    with EmbeddedStore() as store:
+        result = ingest(profile, store=store)
+        assert not [w for w in result.warnings if "country" in str(w)]
+        assert rows(store, "SELECT ?c WHERE { GRAPH ?g { ?city hrg:country ?c } }", "Kazan") == [
+            {"c": str(ID["state/russia"])}
+        ]
+
+
 def test_report_observations_survive_a_reingest_of_the_plan(tmp_path: Path) -> None:
     plan_only = tmp_path / "plan-only.yaml"
     plan_only.write_text(

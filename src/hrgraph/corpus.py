@@ -28,7 +28,7 @@ from hrgraph.errors import BadInputError
 from hrgraph.namespace import ELI, HRG, ID, SDG, SEMAPV, SSSOM
 from hrgraph.report import write_atomic
 from hrgraph.resources import corpus_files, ontology_file
-from hrgraph.store import RdfFormat, Store
+from hrgraph.store import RdfFormat, Store, state_slug
 
 __all__ = ["BuildResult", "article_iri", "build", "install", "parse_reference"]
 
@@ -390,19 +390,28 @@ def _themes(b: _Builder, path: Path, issues: Path, codes: dict[str, str], provis
     return uhri
 
 
-def _state(b: _Builder, name: str, states: dict[str, URIRef]) -> URIRef:
-    key = _slug(re.sub(r"\(.*?\)", "", name))
-    node = states.get(key)
-    if node is None:
-        node = ID[f"state/{key}"]
-        states[key] = node
+def _state(b: _Builder, name: str, states: dict[str, set[str]]) -> URIRef:
+    """Return the node of a State; its first name is its label, the others (the UN's, say) alternatives."""
+    key, name = state_slug(name), " ".join(name.split())
+    node = ID[f"state/{key}"]
+    names = states.get(key)
+    if names is None:
+        states[key] = {name.casefold()}
         b.add(node, RDF.type, HRG.State)
-        b.text(node, SKOS.prefLabel, name.strip())
+        b.text(node, SKOS.prefLabel, name)
+    elif name.casefold() not in names:
+        names.add(name.casefold())
+        b.text(node, SKOS.altLabel, name)
     return node
 
 
 def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, URIRef]) -> None:
-    states: dict[str, URIRef] = {}
+    states: dict[str, set[str]] = {}
+    upr = _csv(folder / "upr-slovenia.csv")
+    # the names of the latest UN documents label their States; other names are alternatives
+    for row in sorted(upr, key=lambda row: -int(row["cycle"])):
+        for name in [row["state_under_review"], *filter(None, row["recommending_states"].split(";"))]:
+            _state(b, name, states)
     for row in _csv(folder / "ratification.csv"):
         state = _state(b, row["state"], states)
         b.add(state, HRG.isoCode, Literal(row["iso2"]))
@@ -426,7 +435,7 @@ def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, U
         if row["year"]:
             b.add(node, HRG.ratificationDate, Literal(row["year"], datatype=XSD.gYear))
         b.add(node, DCTERMS.source, RATIFICATION)
-    for row in _csv(folder / "upr-slovenia.csv"):
+    for row in upr:
         state = _state(b, row["state_under_review"], states)
         cycle = ID[f"upr/{_slug(row['state_under_review'])}/cycle_{row['cycle']}"]
         b.add(cycle, RDF.type, HRG.ReviewCycle)

@@ -35,7 +35,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.queries import find_query, run_query
-from hrgraph.store import RdfFormat, Store, Table, city_slug, graph_iri
+from hrgraph.store import RdfFormat, Store, Table, graph_iri, state_slug
 
 __all__ = [
     "REPORTS",
@@ -350,7 +350,7 @@ def _resolve(store: Store, params: ReportParams, *, need_state: bool = False) ->
         country = None if found[0]["country_iri"] is None else str(found[0]["country_iri"])
     state = country
     if params.state:
-        state = params.state if ":" in params.state else STATE_BASE + city_slug(params.state)
+        state = params.state if ":" in params.state else STATE_BASE + state_slug(params.state)
     state_name: str | None = None
     if state is not None:
         state_name = state.rsplit("/", 1)[-1].replace("-", " ").title()

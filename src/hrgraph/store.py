@@ -25,6 +25,7 @@ import json
 import os
 import re
 import threading
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -81,6 +82,52 @@ def city_slug(name: str) -> str:
     if not slug:
         raise BadInputError(f"city name {name!r} has no letters or digits")
     return slug
+
+
+# Other names of States (as slugs) -> the slug of the name the ratification table gives them, which names
+# the State's node: the UN's official names, former names and the usual short forms.
+_STATE_SLUGS = {
+    "bolivarian-republic-of-venezuela": "venezuela",
+    "cabo-verde": "cape-verde",
+    "cote-d-ivoire": "ivory-coast",
+    "czechia": "czech-republic",
+    "democratic-people-s-republic-of-korea": "north-korea",
+    "democratic-republic-of-the-congo": "democratic-republic-of-congo",
+    "eswatini": "swaziland",
+    "islamic-republic-of-iran": "iran",
+    "lao-people-s-democratic-republic": "laos",
+    "micronesia": "micronesia-federated-states-of",
+    "plurinational-state-of-bolivia": "bolivia",
+    "republic-of-korea": "south-korea",
+    "republic-of-moldova": "moldova",
+    "russian-federation": "russia",
+    "saint-kitts-and-nevis": "st-kitts-and-nevis",
+    "saint-lucia": "st-lucia",
+    "saint-vincent-and-the-grenadines": "st-vincent-and-the-grenadines",
+    "syria": "syrian-arab-republic",
+    "the-former-yugoslav-republic-of-macedonia": "north-macedonia",
+    "timor-leste": "east-timor",
+    "turkiye": "turkey",
+    "united-kingdom-of-great-britain-and-northern-ireland": "united-kingdom",
+    "united-republic-of-tanzania": "tanzania",
+    "united-states-of-america": "united-states",
+    "vietnam": "viet-nam",
+}
+
+
+def state_slug(name: str) -> str:
+    """Return the slug that names a State in IRIs, the same for each of its usual names.
+
+    >>> state_slug("Bolivarian Republic of Venezuela"), state_slug("Venezuela (Bolivarian Republic of)")
+    ('venezuela', 'venezuela')
+    >>> state_slug("Côte d’Ivoire")
+    'ivory-coast'
+    """
+    letters = unicodedata.normalize("NFKD", re.sub(r"\(.*?\)", "", name))
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(c for c in letters if not unicodedata.combining(c)).lower()).strip("-")
+    if not slug:
+        raise BadInputError(f"State name {name!r} has no letters or digits")
+    return _STATE_SLUGS.get(slug, slug)
 
 
 def graph_iri(name: str) -> str:

@@ -69,7 +69,7 @@ from hrgraph.ingest.read import (
 )
 from hrgraph.ingest.segment import segment
 from hrgraph.namespace import DCTERMS, HRG, ORG, PROV, SEMAPV, SKOS, SSSOM, TIME, XSD
-from hrgraph.store import Store, city_slug, graph_iri, open_store
+from hrgraph.store import Store, city_slug, graph_iri, open_store, state_slug
 
 __all__ = [
     "BODY_KINDS",
@@ -512,9 +512,8 @@ class _Builder:
         if self.profile is None:
             return
         if self.profile.country:
-            state = self.standards.states.get(self.profile.country.upper()) or self.standards.states.get(
-                self.profile.country.casefold()
-            )
+            country = self.profile.country
+            state = self.standards.states.get(country.upper()) or self.standards.states.get(state_slug(country))
             if state is None:
                 self.warn(self.profile.path, "country", f"{self.profile.country!r} is not a State in the corpus")
             else:

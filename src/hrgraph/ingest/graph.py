@@ -21,7 +21,7 @@ from rdflib import URIRef
 from hrgraph.ingest.plan import Standards
 from hrgraph.link.citations import EXTRA_NAMES
 from hrgraph.namespace import ELI, HRG, ID, PROV, SKOS
-from hrgraph.store import EmbeddedStore, RdfFormat, Store, graph_iri
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, graph_iri, state_slug
 
 __all__ = [
     "CityState",
@@ -115,7 +115,7 @@ SELECT ?node ?kind ?notation ?broader WHERE { GRAPH ?g {
 _STATES = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?state ?label ?iso WHERE { GRAPH ?g {
-  ?state a hrg:State ; skos:prefLabel ?label .
+  ?state a hrg:State ; skos:prefLabel|skos:altLabel ?label .
   OPTIONAL { ?state hrg:isoCode ?iso }
 } }"""
 
@@ -168,7 +168,7 @@ def _standards_from(store: Store) -> Standards:
             sdg[str(notation).lower()] = str(node)
     states: dict[str, str] = {}
     for state, label, iso in store.select(_STATES, bindings):
-        states[str(label).casefold()] = str(state)
+        states[state_slug(str(label))] = str(state)
         if iso is not None:
             states[str(iso).upper()] = str(state)
     return Standards(instruments, codes, provisions, sdg, indicators, {k: tuple(v) for k, v in names.items()}, states)
