@@ -126,7 +126,9 @@ def test_vlr_rows_indicators_and_trends(reports: dict[str, Report]) -> None:
     assert housing["trend"] == "rising"
     assert housing["action_items"] == "H-01 (in progress)"
     assert "ICESCR art. 11" in str(housing["articles"])
-    assert rows[("2.1", "Pupils receiving free school meals")]["trend"] == "falling"
+    meals = rows[("2.1", "Pupils receiving free school meals")]
+    assert meals["trend"] == "falling"
+    assert str(meals["action_items"]).endswith(", link proposed)")  # only proposed, not yet reviewed
     assert rows[("16.b", "Municipal staff trained in human rights")]["trend"] == "no change"
     # an indicator measuring SDG indicator 11.1.1, tied to no linked item
     assert rows[("11.1", "Households living in inadequate housing")]["trend"] == "falling"

@@ -653,7 +653,8 @@ def _vlr(store: Store, params: ReportParams) -> Report:
     introduction = (
         f"This table supports the Voluntary Local Review of {place}: for each SDG target its measures contribute to, "
         "it sets the global indicators beside the local ones, with their baseline, latest value and trend, and lists "
-        "the local action items and their status.",
+        "the local action items and their status. An item marked 'link proposed' reaches the target only through a "
+        "link hrgraph proposed and nobody has reviewed yet: check it before submission.",
         f"The measures of {place} contribute to {len({r[col['target_iri']] for r in all_rows})} targets of "
         f"{len(goals)} goals ({', '.join(str(g) for g in goals) or 'none'}).",
         "Each target is also tied to the human rights obligations it corresponds to: the articles of the crosswalk "
