@@ -96,8 +96,6 @@ def push(
       hrgraph push --endpoint http://127.0.0.1:7878/query
       hrgraph report upr --city "Example City" --endpoint http://127.0.0.1:7878/query -O md
     """
-    if not store_path.is_dir():
-        raise BadInputError(f"{store_path}: no store here; give --store FOLDER")
     with (
         open_store(store_path, create=False) as source,
         open_store(endpoint=endpoint, update_endpoint=update_endpoint, store_endpoint=gsp_endpoint) as target,
