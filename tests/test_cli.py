@@ -6,15 +6,21 @@ import csv
 import io
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
 import rdflib
+from click.testing import CliRunner
+from rich.progress import Progress
 
+from hrgraph.cli import _progress, cli
+from hrgraph.pipeline import EXAMPLE_STEPS
 from hrgraph.store import EmbeddedStore, RemoteStore, graph_iri
 
 PLAN = b"""@prefix hrg: <https://w3id.org/hrgraph/ontology#> .
@@ -316,3 +322,87 @@ def test_queries_accepts_and_ignores_a_store(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "provisions:" in result.stdout
     assert not (tmp_path / "anywhere").exists()
+
+
+# --- help examples and progress ------------------------------------------------------------------------
+
+HELP_WITH_EXAMPLES = [
+    ("review",),
+    ("review", "export"),
+    ("review", "import"),
+    ("queries",),
+    ("corpus",),
+    ("corpus", "build"),
+]
+
+
+def _examples(*command: str) -> list[list[str]]:
+    """Return the hrgraph command lines of a help text's Examples block, each without the leading ``hrgraph``."""
+    result = CliRunner().invoke(cli, [*command, "-h"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Examples"))
+    block = [line.strip() for line in lines[start + 1 :]]
+    block = block[: block.index("")] if "" in block else block
+    commands = []
+    for line in block:
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        words: list[str] = []
+        for token in [*lexer, "&&"]:
+            if token not in ("&&", "|"):
+                words.append(token)
+                continue
+            while words and "=" in words[0] and words[0] != "hrgraph":  # NAME=value before the command
+                words.pop(0)
+            if words and words[0] == "hrgraph":
+                commands.append(words[1:])
+            words = []
+    return commands
+
+
+def _parse(words: list[str]) -> None:
+    """Parse a command line as hrgraph would, without running it: a usage error raises."""
+    command: click.Command = cli
+    context: click.Context | None = None
+    name = "hrgraph"
+    while isinstance(command, click.Group):
+        context = click.Context(command, info_name=name, parent=context, **command.context_settings)
+        name, words = words[0], words[1:]
+        found = command.get_command(context, name)
+        assert found is not None, f"no command {name}"
+        command = found
+    command.make_context(name, list(words), parent=context)
+
+
+@pytest.mark.parametrize("command", HELP_WITH_EXAMPLES, ids=" ".join)
+def test_help_examples_parse(command: tuple[str, ...]) -> None:
+    examples = _examples(*command)
+    assert examples, f"no examples in hrgraph {' '.join(command)} -h"
+    for words in examples:
+        _parse(words)
+
+
+def test_the_first_queries_example_runs(tmp_path: Path) -> None:
+    first = _examples("queries")[0]
+    result = hrgraph(*first, store=tmp_path / "scratch")
+    assert result.returncode == 0, result.stderr
+    assert "provisions:" in result.stdout
+
+
+@pytest.mark.slow
+def test_example_advances_its_progress_bar_per_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bars: list[Progress] = []
+
+    def recording() -> Progress:
+        bar = _progress()
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr("hrgraph.cli._progress", recording)
+    args = ["example", "--store", str(tmp_path / "store"), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    [bar] = bars
+    [task] = bar.tasks
+    assert task.total == task.completed == len(EXAMPLE_STEPS)  # every stage run_example announces is counted

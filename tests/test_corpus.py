@@ -200,10 +200,10 @@ def test_a_state_is_one_node_whatever_its_name(standards: Store) -> None:
         for label, other, code in standards.select(names, {"s": ID["state/russia"]}).rows
     }
     assert rows == {("Russian Federation", "Russia", "RU")}  # the UN's name labels it
-    rows = {
+    macedonia = {
         (str(label), str(code)) for label, _, code in standards.select(names, {"s": ID["state/north-macedonia"]}).rows
     }
-    assert rows == {("North Macedonia", "MK")}  # the latest UN name, not the former one
+    assert macedonia == {("North Macedonia", "MK")}  # the latest UN name, not the former one
     assert len(standards.select(prefix + "SELECT ?s WHERE { GRAPH ?g { ?s a hrg:State } }").rows) == 194
 
 

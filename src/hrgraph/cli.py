@@ -418,7 +418,14 @@ def _serialise(graph: rdflib.Graph, label: str) -> bytes:
 @click.option("--store", "store_path", hidden=True, help="Ignored: the packaged queries do not depend on a store.")
 @click.option("--endpoint", hidden=True, help="Ignored, like --store.")
 def list_queries(store_path: str | None, endpoint: str | None) -> None:
-    """List the packaged queries with their parameters and columns (--store and --endpoint are ignored)."""
+    """List the packaged queries with their parameters and columns (--store and --endpoint are ignored).
+
+    \b
+    Examples:
+      hrgraph queries
+      hrgraph queries | grep -A 3 "^provision-measures:"
+      hrgraph query provision-measures -p provision=https://w3id.org/hrgraph/id/icescr/art_11
+    """
     for q in catalogue():
         click.echo(f"{q.name}: {q.title}")
         if q.description:
@@ -526,10 +533,20 @@ def example(output: Path, store_choice: StoreChoice) -> None:
     Example:
       hrgraph example -o out/
     """
-    from hrgraph.pipeline import run_example
+    from hrgraph.pipeline import EXAMPLE_STEPS, run_example
 
-    with store_choice.open() as store:
-        run = run_example(store, output, on_step=lambda text: log.info("%s", text))
+    with store_choice.open() as store, _progress() as progress:
+        task = progress.add_task("starting", total=len(EXAMPLE_STEPS))
+        started: list[str] = []
+
+        def step(text: str) -> None:
+            # on_step announces a stage as it starts, so the ones announced before it are done.
+            log.info("%s", text)
+            progress.update(task, completed=len(started), description=text)
+            started.append(text)
+
+        run = run_example(store, output, on_step=step)
+        progress.update(task, completed=len(started))
     lines = [
         f"Example City in {store_choice.name}: {run.provisions} provisions and {run.items} action items "
         f"ingested, {run.links} links proposed",
@@ -543,7 +560,13 @@ def example(output: Path, store_choice: StoreChoice) -> None:
 
 @cli.group()
 def corpus() -> None:
-    """Build the standards corpus from its readable sources."""
+    """Build the standards corpus from its readable sources.
+
+    \b
+    Examples (from a checkout):
+      hrgraph corpus build && hrgraph init
+      hrgraph corpus build -o /tmp/corpus-build
+    """
 
 
 @corpus.command(name="build")
@@ -566,8 +589,9 @@ def corpus_build(source: Path, output: Path | None) -> None:
     """Turn the YAML and CSV sources into the RDF hrgraph ships, deterministically.
 
     \b
-    Example (from a checkout):
+    Examples (from a checkout):
       hrgraph corpus build && hrgraph init
+      hrgraph corpus build -i corpora -o /tmp/corpus-build
     """
     from hrgraph.corpus import build
 

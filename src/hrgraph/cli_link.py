@@ -207,9 +207,16 @@ def link(
     fmt = output_format(fmt, output, {".tsv": "sssom", ".ttl": "ttl"})
     if output is not None and fmt is None:
         raise BadInputError(f"{output}: cannot tell the format from the extension; give -O sssom or -O ttl")
-    linker = Linker(load_knowledge(), levels=_levels(levels), min_confidence=min_confidence)
-    with store_choice.open() as store:
-        run = link_city(store, city, linker=linker)
+    chosen = _levels(levels)
+    with store_choice.open() as store, _progress() as progress:
+        task = progress.add_task("loading the linker", total=None)
+        linker = Linker(load_knowledge(), levels=chosen, min_confidence=min_confidence)
+        progress.update(task, description="linking")
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        run = link_city(store, city, linker=linker, on_item=advance)
         base = _base(store, city)
     click.echo(
         f"{city}: {len(run.mappings)} links proposed for {run.provisions} provisions into {run.graph}"
@@ -230,7 +237,16 @@ def _base(store: Any, city: str) -> str:
 
 @click.group()
 def review() -> None:
-    """Review proposed links in a spreadsheet: export, decide, import."""
+    """Review proposed links in a spreadsheet: export, decide, import.
+
+    \b
+    Examples:
+      hrgraph link --city "Example City"
+      hrgraph review export --city "Example City" -o review.xlsx
+      hrgraph review import review.xlsx --reviewer "J. Officer"
+
+    Fill in the decision column of the sheet (accept or reject) between export and import.
+    """
 
 
 @review.command(name="export")
@@ -247,8 +263,9 @@ def review_export(
     """Write one row per proposed link (passage with its evidence, standard, confidence, decision).
 
     \b
-    Example:
+    Examples:
       hrgraph review export --city "Example City" -o review.xlsx
+      hrgraph review export --city "Example City" -o review.xlsx --endpoint http://127.0.0.1:7878/query
     """
     from hrgraph.link.review import export_review
 
@@ -269,8 +286,9 @@ def review_import(
     """Read the decisions of a review workbook: accepted links become curated, rejected ones are kept.
 
     \b
-    Example:
+    Examples:
       hrgraph review import review.xlsx --reviewer "A. Curator"
+      HRGRAPH_REVIEWER="A. Curator" hrgraph review import review.xlsx
     """
     from hrgraph.link.review import import_review
 

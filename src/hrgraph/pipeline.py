@@ -48,6 +48,17 @@ class ExampleRun:
     seconds: float
 
 
+EXAMPLE_STEPS = (
+    "loading the ontology and the standards",
+    "ingesting Example City",
+    "linking its provisions and action items",
+    "checking completeness",
+    "scoring the city against the human rights city framework",
+    "writing the UPR, VLR, treaty-linkage and gaps reports",
+)
+"""The stages :func:`run_example` announces to ``on_step``, in order, each as it starts."""
+
+
 def _write(path: Path, data: bytes) -> Path:
     write_atomic(path, data)
     return path
@@ -58,26 +69,26 @@ def run_example(store: Store, output: Path, *, on_step: Callable[[str], None] | 
     start = time.perf_counter()
     step = on_step or (lambda _: None)
     output.mkdir(parents=True, exist_ok=True)
-    step("loading the ontology and the standards")
+    step(EXAMPLE_STEPS[0])
     loaded = install(store)
-    step("ingesting Example City")
+    step(EXAMPLE_STEPS[1])
     profile = Path(str(resource_dir(Resource.EXAMPLES))) / "example-city" / "city.yaml"
     ingested = ingest(profile, store=store)
-    step("linking its provisions and action items")
+    step(EXAMPLE_STEPS[2])
     linked = link_city(store, EXAMPLE_CITY)
-    step("checking completeness")
+    step(EXAMPLE_STEPS[3])
     report = validate(store, city=EXAMPLE_CITY)
     files = [
         _write(output / "validation.txt", report.render(ReportFormat.TEXT)),
         _write(output / "validation.json", report.render(ReportFormat.JSON)),
     ]
-    step("scoring the city against the human rights city framework")
+    step(EXAMPLE_STEPS[4])
     card = scorecard(store, EXAMPLE_CITY)
     files += [
         _write(output / "scorecard.html", card.render(ScorecardFormat.HTML)),
         _write(output / "scorecard.json", card.render(ScorecardFormat.JSON)),
     ]
-    step("writing the UPR, VLR, treaty-linkage and gaps reports")
+    step(EXAMPLE_STEPS[5])
     files += write_reports(store, EXAMPLE_CITY, output)
     return ExampleRun(
         output=output,

@@ -353,7 +353,11 @@ def _resolve(store: Store, params: ReportParams, *, need_state: bool = False) ->
         state = params.state if ":" in params.state else STATE_BASE + state_slug(params.state)
     state_name: str | None = None
     if state is not None:
-        state_name = state.rsplit("/", 1)[-1].replace("-", " ").title()
+        labels = store.select(
+            "SELECT ?name WHERE { GRAPH ?g { ?state <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } }",
+            {"state": URIRef(state)},
+        ).column("name")
+        state_name = str(labels[0]) if labels else state.rsplit("/", 1)[-1].replace("-", " ").title()
     if need_state and state is None:
         raise BadInputError("say which State's UPR recommendations to use: give --state (the city has no hrg:country)")
     instrument = params.instrument

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import rdflib
@@ -208,8 +208,12 @@ def link_city(
     *,
     linker: Linker | None = None,
     date: str | None = None,
+    on_item: Callable[[int, int], None] | None = None,
 ) -> LinkRun:
-    """Link every provision and action item of a city and replace its ``proposed/NAME`` graph."""
+    """Link every provision and action item of a city and replace its ``proposed/NAME`` graph.
+
+    ``on_item(done, total)`` is called after each provision or action item is linked.
+    """
     from hrgraph.link.knowledge import load_knowledge
 
     city_graph = URIRef(graph_iri(f"city/{city}"))
@@ -229,7 +233,7 @@ def link_city(
         texts.setdefault(str(p), []).append((str(wording), label))
     mappings: list[Mapping] = []
     skipped = 0
-    for subject in sorted(texts):
+    for done, subject in enumerate(sorted(texts), start=1):
         for text, label in texts[subject]:
             found = text_mappings(subject, label, linker.link(text), base=base, date=date)
             for mapping in found:
@@ -237,6 +241,8 @@ def link_city(
                     skipped += 1
                     continue
                 mappings.append(mapping)
+        if on_item is not None:
+            on_item(done, len(texts))
     unique: dict[str, Mapping] = {}
     for mapping in mappings:
         if mapping.iri not in unique or mapping.confidence > unique[mapping.iri].confidence:
