@@ -15,6 +15,7 @@ from hrgraph.link import MAX_CHARS, annotate, annotate_texts
 from hrgraph.link.aurora import Passage, evaluate, parse_query, read_queries
 from hrgraph.link.citations import CitationFinder
 from hrgraph.link.component import HrgraphLinker
+from hrgraph.link.evaluate import Example, _predictions
 from hrgraph.link.knowledge import Knowledge, aurora_files, load_knowledge
 from hrgraph.link.linker import DEFAULT_MIN_CONFIDENCE, Linker
 from hrgraph.link.text import normalise, split_passages, tokenise
@@ -396,3 +397,20 @@ def test_a_goal_far_less_sure_than_the_passages_surest_is_not_proposed(
     every = goals()
     assert set(every) > set(kept)
     assert all(c < 0.5 * max(every.values()) for iri, c in every.items() if iri not in kept)
+
+
+def test_evaluation_rolls_a_theme_up_to_its_family_but_not_to_the_family_head(knowledge: Knowledge) -> None:
+    theme = "https://w3id.org/hrgraph/id/theme/"
+    scope = {"theme": frozenset({theme + "civil-and-political-rights", theme + "gender-based-violence"})}
+    linker = Linker(knowledge, min_confidence=0.0)
+
+    def predicted(text: str) -> dict[str, float]:
+        return _predictions(linker, Example("x", text, {"theme": frozenset()}), scope)["theme"]
+
+    # domestic violence is scored as the set's gender-based violence
+    assert predicted("Shelter places for women fleeing domestic violence")[theme + "gender-based-violence"] > 0.5
+    # marriage is a civil right, but the set's "civil and political rights" means statements about them in general
+    assert linker.link("Guarantee the right to marry with free and full consent of both spouses")
+    assert theme + "civil-and-political-rights" not in predicted(
+        "Guarantee the right to marry with free and full consent of both spouses"
+    )

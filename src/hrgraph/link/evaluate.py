@@ -16,8 +16,10 @@ upr-info          UPR Info recommendations (sessions 1–17)         rights them
 
 Articles are scored at article level (a paragraph link counts for its article), on the instruments
 the set labels; themes are scored at the granularity of the set's mapping (a narrower theme counts
-for its broader theme when only that one is mapped; a theme the mapping cannot express at all, such
-as "equality and non-discrimination" for the UPR Info issues, is left out of the score). A link is
+for its broader theme when only that one is mapped, but never for the head of a family of rights,
+which the sets use for statements about the family in general, such as "CP rights - general"; a theme
+the mapping cannot express at all, such as "equality and non-discrimination" for the UPR Info issues,
+is left out of the score). A link is
 right when its standard is in the document's gold set for that level. The reliability table gives
 the precision of the links in each confidence band, so that "confidence ≥ 0.8" can be read as a
 promise.
@@ -45,6 +47,10 @@ SINGLE_LABEL = 0.5  # a single-label task takes the top goal only when it is mor
 BANDS = ((0.2, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
 _SDG = "http://metadata.un.org/sdg/"
 _ID = "https://w3id.org/hrgraph/id/"
+_GENERAL_THEMES = frozenset(
+    f"{_ID}theme/{slug}"
+    for slug in ("human-rights-framework", "civil-and-political-rights", "economic-social-cultural-rights")
+)
 _UN_INSTRUMENTS = ("udhr", "iccpr", "icescr", "icerd", "cedaw", "cat", "crc", "crpd", "cped", "icmw")
 
 
@@ -286,11 +292,19 @@ def _predictions(linker: Linker, example: Example, scope: dict[str, frozenset[st
 
 
 def _roll_up(k: Knowledge, theme: str, allowed: frozenset[str]) -> str:
+    """Return the theme, or its nearest broader theme that the set's labels express.
+
+    A family's head is not reached this way: the sets use it for statements about the family in
+    general ("CP rights - general", "Civil & political rights - general measures of implementation"),
+    which a prediction of one of its rights is not.
+    """
     current: str | None = theme
     while current is not None and current not in allowed:
         concept = k.concepts.get(current)
         current = concept.parent if concept else None
-    return current or theme
+    if current is None or (current != theme and current in _GENERAL_THEMES):
+        return theme
+    return current
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
