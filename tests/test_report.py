@@ -251,6 +251,8 @@ def test_sparql_in_a_city_or_state_is_harmless(lakeside: Store) -> None:
     with pytest.raises(BadInputError, match="no UPR recommendations") as state_error:
         build_report(lakeside, "upr", ReportParams(city="Lakeside", state="slovenia> } DROP ALL { <x"))
     assert "\n" not in str(state_error.value)
+    with pytest.raises(BadInputError, match="not a valid IRI"):
+        build_report(lakeside, "vlr", ReportParams(city="Lakeside", state="urn:x> } DROP ALL { <y"))
     assert _counts(lakeside) == before
 
 
