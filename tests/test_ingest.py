@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
+from hrgraph.errors import BadInputError
 from hrgraph.ingest import IngestResult, ingest, load_profile
 from hrgraph.ingest.read import read_document
 from hrgraph.namespace import HRG, ID, SDG
@@ -620,3 +621,14 @@ def test_the_profile_lists_documents_relative_to_itself() -> None:
         CITY / "annual-report-2025.docx",
     ]
     assert [b.key for b in profile.bodies][:2] == ["mayors-office", "human-rights-office"]
+
+
+def test_city_names_in_any_script(tmp_path: Path) -> None:
+    plan = CITY / "sources" / "action-plan.csv"
+    with EmbeddedStore() as store:
+        for name in ("광주", "Łódź", "Saint-Étienne"):
+            ingest(plan, city=name, store=store)
+        names = {name.rsplit("/", 1)[-1] for name in store.graphs() if "/graph/city/" in name}
+        assert names == {"광주", "lodz", "saint-etienne"}
+        with pytest.raises(BadInputError, match="holds this city as 'Łódź', not 'Lodz'"):
+            ingest(plan, city="Lodz", store=store)  # the same slug: one city, never two merged

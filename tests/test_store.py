@@ -203,8 +203,9 @@ def test_a_large_load_into_a_new_graph_keeps_blank_nodes_and_line_numbers(store:
     assert count(store, joined) == 5_000
     store.drop(CITY)
     broken = data + f"<{EX}x> <{EX}y> oops .\n".encode()
-    with pytest.raises(MalformedRDFError, match=r"<data>:70001:"):
+    with pytest.raises(MalformedRDFError, match=r"<data>:70001:") as error:
         store.load(broken, format=RdfFormat.NTRIPLES, graph=CITY)
+    assert "line" not in str(error.value)  # not the line within the part the error was found in
     assert store.graphs() == {}
 
 
@@ -231,7 +232,32 @@ def test_a_store_is_opened_without_creating_it_only_where_one_is(tmp_path: Path)
             open_store(folder, create=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-files"]
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    with pytest.raises(BadInputError, match="a folder of other files, not a store"):
+        open_store(mine)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     with open_store(tmp_path / "store") as created:
         created.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
     with open_store(tmp_path / "store", create=False) as opened:
         assert opened.graphs() == {CITY: 7}
+
+
+def test_describe_reads_every_graph(tmp_path: Path) -> None:
+    with open_store(tmp_path / "store") as store:
+        store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+        described = store.construct(f"PREFIX ex: <{EX}>\nDESCRIBE ex:item1")
+        assert (
+            URIRef(f"{EX}item1"),
+            URIRef("http://data.europa.eu/eli/ontology#is_part_of"),
+            URIRef(f"{EX}plan"),
+        ) in described
+        assert len(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")) == 0  # the default graph is empty
+
+
+def test_a_closed_store_says_so(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    store.close()
+    store.close()  # again: nothing happens
+    with pytest.raises(HrgraphError, match="is closed"):
+        store.graphs()
+    with open_store(memory=True) as memory:
+        memory.close()

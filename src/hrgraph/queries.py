@@ -30,7 +30,7 @@ from rdflib.term import Literal, URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.resources import query_files
-from hrgraph.store import Store, Table, Term, _check_iri, _skip_token
+from hrgraph.store import Store, Table, Term, _check_iri, query_form
 
 __all__ = ["Parameter", "Query", "as_term", "catalogue", "find_query", "query_form", "run_query"]
 
@@ -51,7 +51,6 @@ _LEXICAL = {
 }
 _LANG_STRING = re.compile(r'"(?P<text>.*)"@(?P<lang>[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)', re.DOTALL)
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<kind>\w+)(?P<optional>\s*,\s*optional)?\)\s*(?P<doc>.*)$")
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -138,25 +137,6 @@ def _real_date(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def query_form(text: str) -> str:
-    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a query text.
-
-    >>> query_form("# a comment with SELECT\\nASK { ?s ?p ?o }")
-    'ASK'
-    """
-    i = 0
-    while i < len(text):
-        skipped = _skip_token(text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        match = _FORM.match(text, i)
-        if match and (i == 0 or not text[i - 1].isalnum()):
-            return match.group(1).upper()
-        i += 1
-    raise BadInputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def parse_query(name: str, text: str, source: str = "") -> Query:

@@ -35,13 +35,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, URIRef
 
-from hrgraph.errors import BadInputError, EndpointError, MalformedRDFError, StoreLockedError, UnknownNameError
+from hrgraph.errors import (
+    BadInputError,
+    EndpointError,
+    HrgraphError,
+    MalformedRDFError,
+    StoreLockedError,
+    UnknownNameError,
+)
 
 __all__ = [
     "GRAPH_BASE",
@@ -69,16 +76,27 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SPLIT_BYTES = 4_000_000
 """N-Triples at least this long are bulk-loaded in parts, side by side, one thread per processor."""
 _LOADERS = max(1, min(4, os.cpu_count() or 1))
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
+
+
+def _slug(name: str) -> str:
+    """Lower-case words joined by hyphens, accents dropped; letters of other scripts are kept."""
+    letters = unicodedata.normalize("NFKD", name.lower().translate(_LETTERS))
+    kept = unicodedata.normalize("NFC", "".join(c for c in letters if not unicodedata.combining(c)))
+    return re.sub(r"[\W_]+", "-", kept).strip("-")
 
 
 def city_slug(name: str) -> str:
     """Return the slug that names a city in IRIs and graph names.
 
-    >>> city_slug("Example City")
-    'example-city'
+    >>> city_slug("Example City"), city_slug("Łódź"), city_slug("Saint-Étienne"), city_slug("광주")
+    ('example-city', 'lodz', 'saint-etienne', '광주')
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = _slug(name)
     if not slug:
         raise BadInputError(f"city name {name!r} has no letters or digits")
     return slug
@@ -123,8 +141,7 @@ def state_slug(name: str) -> str:
     >>> state_slug("Côte d’Ivoire")
     'ivory-coast'
     """
-    letters = unicodedata.normalize("NFKD", re.sub(r"\(.*?\)", "", name))
-    slug = re.sub(r"[^a-z0-9]+", "-", "".join(c for c in letters if not unicodedata.combining(c)).lower()).strip("-")
+    slug = _slug(re.sub(r"\(.*?\)", "", name))
     if not slug:
         raise BadInputError(f"State name {name!r} has no letters or digits")
     return _STATE_SLUGS.get(slug, slug)
@@ -361,7 +378,7 @@ def _read(source: str | Path | bytes) -> bytes:
 
 def _syntax_error(source: str, err: SyntaxError, lines_before: int = 0) -> MalformedRDFError:
     reason = str(err.msg if err.msg else err)
-    reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", reason)
+    reason = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", reason)
     return MalformedRDFError(source, None if err.lineno is None else err.lineno + lines_before, err.offset, reason)
 
 
@@ -442,8 +459,11 @@ class EmbeddedStore(Store):
             return
         if self.path.exists() and not self.path.is_dir():
             raise BadInputError(f"{self.path}: the store must be a folder, and this is a file")
-        if not create and not (self.path / "CURRENT").is_file():
+        is_store = (self.path / "CURRENT").is_file()
+        if not create and not is_store:
             raise BadInputError(f"no store at {self.path} (run `hrgraph init` to create one, or give --store FOLDER)")
+        if not is_store and self.path.is_dir() and any(self.path.iterdir()):
+            raise BadInputError(f"{self.path}: a folder of other files, not a store; give a new or empty folder")
         try:
             self._store = ox.Store(str(self.path))
         except OSError as err:
@@ -572,7 +592,9 @@ class EmbeddedStore(Store):
 
     def _run(self, query: str, bindings: Mapping[str, Term]) -> Any:
         try:
-            return self._store.query(_inject_values(query, bindings))
+            # hrgraph keeps every triple in a named graph: DESCRIBE reads them all
+            describe = query_form(query) == "DESCRIBE"
+            return self._store.query(_inject_values(query, bindings), use_default_graph_as_union=describe)
         except SyntaxError as err:
             raise BadInputError(f"malformed SPARQL query: {' '.join(str(err).split())}") from err
         except OSError as err:
@@ -609,10 +631,15 @@ class EmbeddedStore(Store):
         return _dump(self._store, format.oxigraph, graph_iri(graph))
 
     def close(self) -> None:
-        """Flush and release the store."""
-        if self.path is not None:
-            self._store.flush()
-        del self._store
+        """Flush and release the store; closing it again does nothing."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.path is not None:
+            store.flush()
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if name == "_store":  # only missing once the store is closed
+            raise HrgraphError(f"the store {self.path or 'in memory'} is closed")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 # --- a remote SPARQL endpoint ----------------------------------------------------------------------
@@ -664,6 +691,25 @@ def _inject_values(query: str, bindings: Mapping[str, Term]) -> str:
             return f"{query[: i + 1]} VALUES ({variables}) {{ ({values}) }} {query[i + 1 :]}"
         i += 1
     raise BadInputError("cannot bind parameters: the query has no WHERE group")
+
+
+def query_form(text: str) -> str:
+    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` for a query text.
+
+    >>> query_form("# a comment with SELECT\\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    i = 0
+    while i < len(text):
+        skipped = _skip_token(text, i)
+        if skipped != i:
+            i = skipped
+            continue
+        match = _FORM.match(text, i)
+        if match and (i == 0 or not text[i - 1].isalnum()):
+            return match.group(1).upper()
+        i += 1
+    raise BadInputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 class RemoteStore(Store):
