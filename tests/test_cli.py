@@ -406,3 +406,18 @@ def test_example_advances_its_progress_bar_per_stage(tmp_path: Path, monkeypatch
     [bar] = bars
     [task] = bar.tasks
     assert task.total == task.completed == len(EXAMPLE_STEPS)  # every stage run_example announces is counted
+
+
+def test_a_typed_store_beats_the_environment_and_two_stores_are_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    assert hrgraph("init", store=store).returncode == 0
+    nowhere = "http://127.0.0.1:9/query"  # nothing listens there
+    monkeypatch.setenv("HRGRAPH_ENDPOINT", nowhere)
+    result = hrgraph("stats", store=store)
+    assert result.returncode == 0, result.stderr
+    assert "standards" in result.stdout
+    assert_one_line_error(hrgraph("stats", "--endpoint", nowhere, store=store), "--store and --endpoint both")
+    monkeypatch.setenv("HRGRAPH_STORE", str(store))
+    assert_one_line_error(hrgraph("stats"), "HRGRAPH_STORE and HRGRAPH_ENDPOINT both name a store")

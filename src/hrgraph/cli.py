@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 import rdflib
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
@@ -178,6 +179,19 @@ def store_options(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         context = click.get_current_context(silent=True)
         create = context is not None and context.command.name in WRITERS
+        if endpoint and context is not None:
+            # what is typed beats what the environment says; typing or setting both is a mistake
+            store_from = context.get_parameter_source("store_path")
+            endpoint_from = context.get_parameter_source("endpoint")
+            if store_from == endpoint_from and store_from in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+                where = (
+                    "--store and --endpoint"
+                    if store_from == ParameterSource.COMMANDLINE
+                    else "HRGRAPH_STORE and HRGRAPH_ENDPOINT"
+                )
+                raise BadInputError(f"{where} both name a store: give one")
+            if store_from == ParameterSource.COMMANDLINE:
+                endpoint = None
         choice = StoreChoice(store_path, endpoint, update_endpoint, gsp_endpoint, create)
         command(*args, store_choice=choice, **kwargs)
 
