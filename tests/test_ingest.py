@@ -632,3 +632,17 @@ def test_city_names_in_any_script(tmp_path: Path) -> None:
         assert names == {"광주", "lodz", "saint-etienne"}
         with pytest.raises(BadInputError, match="holds this city as 'Łódź', not 'Lodz'"):
             ingest(plan, city="Lodz", store=store)  # the same slug: one city, never two merged
+
+
+def test_a_thousands_point_is_read_with_a_warning(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "ID,Action,Indicator,Baseline,Baseline year,Latest value,Latest year\n"
+        "M-1,Cut infant mortality,Infant deaths per 1000 births,2.004,2020,1.996,2024\n"
+        'M-2,Open shelters,Shelter beds,120.5,2020,"1,250",2024\n'
+    )
+    result = ingest(plan, city="Lakeside")
+    assert [str(w) for w in result.warnings] == [
+        f"{plan}: row 2: baseline '2.004' read as 2004 (a thousands point); a decimal needs more or fewer than 3 decimals",
+        f"{plan}: row 2: latest '1.996' read as 1996 (a thousands point); a decimal needs more or fewer than 3 decimals",
+    ]

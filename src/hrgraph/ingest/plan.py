@@ -545,6 +545,21 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+_ONE_POINT_GROUP = re.compile(r"(?<![\d.,])([1-9]\d{0,2})\.(\d{3})(?![\d.,])")
+
+
+def point_note(raw: Any) -> str | None:
+    """Say how a text value such as "2.004" was read: a point before three digits is a thousands point.
+
+    >>> point_note("2.004 per 1,000")
+    "'2.004 per 1,000' read as 2004 (a thousands point); a decimal needs more or fewer than 3 decimals"
+    """
+    match = _ONE_POINT_GROUP.search(raw) if isinstance(raw, str) else None
+    if match is None:
+        return None
+    return f"{raw!r} read as {match[1]}{match[2]} (a thousands point); a decimal needs more or fewer than 3 decimals"
+
+
 def _number(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -959,6 +974,8 @@ def read_items(
             if not understood:
                 warnings.append((f"row {number}", f"{name} {_text(raw)!r} is not a number"))
                 continue
+            if note := point_note(raw):
+                warnings.append((f"row {number}", f"{name} {note}"))
             if value is None:
                 continue
             year_cell = cell(cells, year_field)
@@ -974,6 +991,8 @@ def read_items(
         for index, year in columns.year_columns.items():
             raw = cells[index] if index < len(cells) else None
             value, _, unit, understood = parse_value(raw)
+            if note := point_note(raw):
+                warnings.append((f"row {number}", f"value for {year} {note}"))
             if not understood:
                 warnings.append((f"row {number}", f"value for {year} {_text(raw)!r} is not a number"))
             elif value is not None:
@@ -1083,6 +1102,8 @@ def indicator_table(rows: list[list[str]]) -> tuple[list[ObservationRow], list[t
             value, year, found_unit, understood = parse_value(get(name) or None)
             year_text = get(f"{name}_year")
             year = year or (int(year_text) if re.fullmatch(r"\d{4}", year_text) else None) or columns.years.get(name)
+            if note := point_note(get(name)):
+                problems.append((f"row {number}", f"{name} {note}"))
             if not understood:
                 problems.append((f"row {number}", f"{name} {get(name)!r} is not a number"))
             elif value is not None and year is None:
@@ -1093,6 +1114,8 @@ def indicator_table(rows: list[list[str]]) -> tuple[list[ObservationRow], list[t
         for index, year in columns.year_columns.items():
             raw = cells[index] if index < len(cells) else ""
             value, _, found_unit, understood = parse_value(raw or None)
+            if note := point_note(raw):
+                problems.append((f"row {number}", f"value for {year} {note}"))
             if not understood:
                 problems.append((f"row {number}", f"value for {year} {raw!r} is not a number"))
             elif value is not None:
