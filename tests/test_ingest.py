@@ -646,3 +646,17 @@ def test_a_thousands_point_is_read_with_a_warning(tmp_path: Path) -> None:
         f"{plan}: row 2: baseline '2.004' read as 2004 (a thousands point); a decimal needs more or fewer than 3 decimals",
         f"{plan}: row 2: latest '1.996' read as 1996 (a thousands point); a decimal needs more or fewer than 3 decimals",
     ]
+
+
+def test_a_revision_without_the_profile_says_what_it_drops() -> None:
+    with EmbeddedStore() as store:
+        ingest(CITY / "city.yaml", store=store)
+        plan = CITY / "sources" / "action-plan.csv"
+        result = ingest(plan, city="Example City", doc_id="action-plan-2024-2027", store=store)
+        dropped = [str(w) for w in result.warnings if "replaces document" in str(w)]
+        assert dropped == [
+            f"{plan}: replaces document 'action-plan-2024-2027' without its date, status, owner or period: "
+            "ingest the city's profile (city.yaml) to keep them"
+        ]
+        again = ingest(CITY / "city.yaml", store=store)
+        assert not [w for w in again.warnings if "replaces document" in str(w)]

@@ -921,6 +921,13 @@ def ingest(
             replaced[doc] = set(old)
             if file_iri in old:
                 same_files.add(file_iri)
+            if doc in state.described and not (entry.date or entry.status or entry.owner or entry.period):
+                builder.warn(
+                    path,
+                    None,
+                    f"replaces document {doc_slug!r} without its date, status, owner or period: ingest the city's "
+                    "profile (city.yaml) to keep them",
+                )
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
             result = _ingest_plan(builder, path, data, entry, default_kind, column_mapping, doc, file_iri, replaced)

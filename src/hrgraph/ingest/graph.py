@@ -210,11 +210,18 @@ class CityState:
     """The city's name as the graph has it."""
     paths: dict[str, set[str]] = field(default_factory=dict)
     """Document IRI → the paths of its current source files."""
+    described: frozenset[str] = frozenset()
+    """Documents with a date, legal status, owner or period (from a city profile)."""
 
 
 _STATE = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
 SELECT ?doc ?file ?sha ?path WHERE { GRAPH ?g {
   ?doc hrg:sourceFile ?file ; hrg:issuedBy ?city . ?file hrg:sha256 ?sha OPTIONAL { ?file hrg:filePath ?path }
+} }"""
+_DESCRIBED = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?doc WHERE { GRAPH ?g {
+  ?doc hrg:sourceFile ?file ; dcterms:date|hrg:legalStatus|hrg:owner|hrg:period ?x
 } }"""
 _BODIES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -242,7 +249,8 @@ def read_city(store: Store, graph: str) -> CityState:
     base = store.select(_BASE, bindings).rows
     bodies = {str(label): str(body) for body, label in store.select(_BODIES, bindings)}
     name = str(base[0][1]) if base and base[0][1] is not None else None
-    return CityState(str(base[0][0]) if base else None, files, False, bodies, name, paths)
+    described = frozenset(str(doc) for (doc,) in store.select(_DESCRIBED, bindings))
+    return CityState(str(base[0][0]) if base else None, files, False, bodies, name, paths, described)
 
 
 def existing_values(store: Store, graph: str) -> tuple[dict[str, set[str]], dict[str, tuple[str, str | None]]]:
