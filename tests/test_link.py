@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.tokens import Span
 
 from hrgraph.errors import BadInputError, UnknownNameError
-from hrgraph.link import MAX_CHARS, annotate, annotate_texts
+from hrgraph.link import MAX_CHARS, _chunks, annotate, annotate_texts
 from hrgraph.link.aurora import Passage, evaluate, parse_query, read_queries
 from hrgraph.link.citations import CitationFinder
 from hrgraph.link.component import HrgraphLinker
@@ -311,6 +312,35 @@ def test_long_text_keeps_offsets() -> None:
     assert text[cited.start : cited.end] == "SDG target 11.1"
 
 
+def test_long_text_is_cut_at_a_blank_line_before_a_line_break_or_a_sentence_end() -> None:
+    text = (
+        "a" * 60 + "\n\n"  # a blank line in the first window, with a line break and a sentence end after it
+        + "b" * 10 + "\n" + "c. " + "d" * 30 + "e" * 20 + "\n"  # a line break, with a sentence end after it
+        + "f" * 10 + ". " + "g" * 40 + "h" * 10 + ". "  # a sentence end (the first is too early), then a space
+        + "i" * 10 + " " + "j" * 40
+    )  # fmt: skip
+    assert [(offset, len(piece)) for offset, piece in _chunks(text, size=100)] == [
+        (0, 62),
+        (62, 65),
+        (127, 64),
+        (191, 51),
+    ]
+
+
+def test_a_pipelines_max_length_is_respected_and_blank_line_cuts_agree_with_the_linker(knowledge: Knowledge) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker")
+    nlp.max_length = 300
+    paragraphs = ["The council meets on Tuesdays and publishes its minutes online."] * 12
+    paragraphs[9] = "The council funds homeless shelters under SDG target 11.1."
+    text = "\n\n".join(paragraphs)
+    assert len(text) > 2 * nlp.max_length
+    found = {(x.object_id, x.start, x.end, x.evidence) for x in annotate(text, nlp=nlp)}
+    assert found == {(x.object_id, x.start, x.end, x.evidence) for x in Linker(knowledge).link(text)}
+    start = text.index("SDG target 11.1")
+    assert (SDG + "11.1", start, start + 15, "SDG target 11.1") in found
+
+
 # --- the spaCy component ----------------------------------------------------------------------------------
 
 
@@ -347,6 +377,70 @@ def test_component_rejects_an_unknown_level() -> None:
     nlp = spacy.blank("en")
     with pytest.raises(UnknownNameError):
         nlp.add_pipe("hrgraph_linker", config={"levels": ["articles"]})
+
+
+@pytest.mark.parametrize("value", [-5, 0])
+def test_component_rejects_a_passage_length_that_is_not_positive(value: int) -> None:
+    with pytest.raises(BadInputError, match=f"max_passage_words must be a whole number of at least 1, not {value}"):
+        spacy.blank("en").add_pipe("hrgraph_linker", config={"max_passage_words": value})
+
+
+def test_component_and_annotate_give_the_linkers_exact_evidence(knowledge: Knowledge) -> None:
+    text = "The city\u2014per ICESCR art. 11(1)\u2014funds housing."  # no spaces: "11(1)\u2014funds" is one token
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker")
+    doc = nlp(text)
+    cited = next(s for s in doc.spans["hrgraph"] if s.kb_id_ == ID + "icescr/art_11__para_1")
+    assert cited.text == "ICESCR art. 11(1)\u2014funds"  # a span covers whole tokens
+    links = annotate(text)
+    assert next(x for x in links if x.object_id == ID + "icescr/art_11__para_1").evidence == "ICESCR art. 11(1)"
+    assert links == Linker(knowledge).link(text)
+
+
+def test_a_span_extension_taken_by_another_library_is_a_clear_error_and_links_read_hrgraphs_own_data() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker")
+    text = "Open homeless shelters (SDG target 11.1)."
+    expected = annotate(text, nlp=nlp)
+    getter = Span.get_extension("confidence")[2]
+    Span.set_extension("confidence", default=None, force=True)  # as another library would
+    try:
+        with pytest.raises(BadInputError, match=r"Span\._\.confidence is already registered by another library"):
+            spacy.blank("en").add_pipe("hrgraph_linker")
+        assert annotate(text, nlp=nlp) == expected and expected
+    finally:
+        Span.set_extension("confidence", getter=getter, force=True)
+
+
+SPAWN = """
+import multiprocessing
+
+import spacy
+
+TEXTS = ["Open two homeless shelters (SDG target 11.1).", "Sign language at council meetings (CRPD art. 21)."]
+
+
+def key(doc):
+    return [(s.text, s.kb_id_, s._.confidence, s._.method) for s in doc.spans["hrgraph"]]
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("hrgraph_linker")
+    expected = [key(nlp(text)) for text in TEXTS]
+    got = [key(doc) for doc in nlp.pipe(TEXTS, n_process=2, batch_size=1)]
+    assert got == expected and all(expected), (got, expected)
+    print("same")
+"""
+
+
+def test_component_runs_in_spawned_processes(tmp_path: Path) -> None:
+    """macOS and Windows start worker processes with "spawn": the span extensions must pickle."""
+    script = tmp_path / "spawn_pipe.py"
+    script.write_text(SPAWN)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and result.stdout.strip() == "same", result.stderr[-2000:]
 
 
 def test_knowledge_cache_round_trips(knowledge: Knowledge) -> None:

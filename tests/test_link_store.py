@@ -348,3 +348,96 @@ def test_cli_evaluate_on_a_sample(shared: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "local-policy" in result.output and "ohchr-slovenia" in result.output
     assert "precision" in result.output
+
+
+def test_cli_annotate_sssom_takes_file_names_and_ids_of_any_spelling(tmp_path: Path) -> None:
+    tool = _sssom_bin()
+    plan = tmp_path / "Action Plan 2026.txt"
+    plan.write_text("The city will open homeless shelters (SDG target 11.1).")
+    out = tmp_path / "plan.sssom.tsv"
+    result = CliRunner().invoke(annotate, ["-i", str(plan), "-O", "sssom", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "text:Action%20Plan%202026\tAction Plan 2026" in out.read_text()
+    passages = tmp_path / "passages.jsonl"
+    ids = ["a/b", "A:1", "Été (1)"]
+    passages.write_text(
+        "".join(json.dumps({"id": x, "text": "Open homeless shelters (SDG target 11.1)."}) + "\n" for x in ids)
+    )
+    result = CliRunner().invoke(annotate, ["-i", str(passages), "-O", "sssom", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    subjects = {line.split("\t")[0] for line in out.read_text().splitlines() if not line.startswith("#")}
+    subjects.remove("subject_id")
+    assert subjects == {"text:a%2Fb", "text:A%3A1", "text:%C3%89t%C3%A9%20%281%29"}
+    check = subprocess.run([tool, "validate", str(out)], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr[-2000:]
+
+
+def test_cli_annotate_sssom_keeps_a_match_string_with_a_bar_as_one_value(tmp_path: Path) -> None:
+    """SSSOM TSV separates the values of a multivalued slot (match_string is one) with "|": it becomes "¦"."""
+    tool = _sssom_bin()
+    source = tmp_path / "bars.jsonl"
+    source.write_text(
+        json.dumps({"id": "t", "text": "Open homeless shelters | stabilise rents | build social housing"})
+    )
+    out = tmp_path / "bars.sssom.tsv"
+    assert CliRunner().invoke(annotate, ["-i", str(source), "-O", "sssom", "-o", str(out)]).exit_code == 0
+    table = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
+    strings = [row[table[0].index("match_string")] for row in table[1:]]
+    assert not any("|" in x for x in strings) and any("shelters ¦ stabilise" in x for x in strings)
+    converted = tmp_path / "bars.json"
+    check = subprocess.run(
+        [tool, "convert", str(out), "-O", "json", "-o", str(converted)], capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode == 0, check.stderr[-2000:]
+    mappings = json.loads(converted.read_text())["mappings"]
+    assert mappings and all(len(m["match_string"]) == 1 for m in mappings)
+
+
+def test_read_documents_takes_ids_1_and_text_1_for_one_id(tmp_path: Path) -> None:
+    from hrgraph.cli_link import read_documents
+
+    source = tmp_path / "ids.jsonl"
+    source.write_text('{"id": 1, "text": "Open homeless shelters."}\n{"id": "1", "text": "Free school meals."}\n')
+    with pytest.raises(BadInputError, match=r"ids.jsonl:2: id '1' is also the id of line 1 \(1 there"):
+        read_documents(source)
+    source.write_text('{"id": "", "text": "Open homeless shelters."}\n')
+    with pytest.raises(BadInputError, match=r'ids.jsonl:1: "id" must be a non-empty string'):
+        read_documents(source)
+
+
+def test_read_documents_splits_json_lines_at_newlines_only_and_sniffs_them_by_their_first_record(
+    tmp_path: Path,
+) -> None:
+    from hrgraph.cli_link import read_documents
+
+    source = tmp_path / "passages.jsonl"
+    texts = ["Open homeless shelters.\u2028Sign language at council meetings.", "Price\x85list for social housing."]
+    source.write_text(
+        "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\r\n" for i, t in enumerate(texts))
+    )
+    assert read_documents(source) == list(enumerate(texts))
+    sniffed = source.rename(tmp_path / "passages.txt")
+    assert read_documents(sniffed) == list(enumerate(texts))
+    braced = tmp_path / "draft.txt"
+    braced.write_text("{Draft} The city will open homeless shelters.\nSecond line.\n")
+    assert read_documents(braced) == [("draft", braced.read_text())]
+    braced.write_text('{"title": "Plan"}\nThe city will open homeless shelters.\n')
+    assert read_documents(braced) == [("draft", braced.read_text())]
+
+
+def test_cli_annotate_checks_the_subject_base_and_ends_it_with_a_slash(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from hrgraph.cli import main
+
+    source = tmp_path / "plan.txt"
+    source.write_text("The city will open homeless shelters (SDG target 11.1).")
+    out = tmp_path / "plan.ttl"
+    assert main(["annotate", "-i", str(source), "-O", "ttl", "-o", str(out), "--subject-base", "not an iri"]) == 2
+    err = capfd.readouterr().err
+    assert "--subject-base: 'not an iri' is not an absolute IRI" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+    for base in ("http://example.org/x", "http://example.org/x/", "http://example.org/x#"):
+        assert main(["annotate", "-i", str(source), "-O", "ttl", "-o", str(out), "--subject-base", base]) == 0
+        subjects = {str(o) for o in rdflib.Graph().parse(out).objects(None, HRG.linkSubject)}
+        assert subjects == {base.rstrip("/") + ("" if base.endswith("#") else "/") + "plan"}

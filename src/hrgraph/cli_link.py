@@ -37,7 +37,10 @@ def _levels(value: str | None) -> list[str] | None:
 def read_documents(path: Path) -> list[tuple[str | int, str]]:
     """Read a text file (one document) or JSON Lines of ``{"id": …, "text": …}``, all before any output.
 
-    An id is a string or an integer, kept as it is; two lines with one id are an error.
+    A file is JSON Lines when its name ends in ``.jsonl`` or ``.ndjson``, or when its first line is a
+    JSON object with a "text" string; any other file is one text. Lines end at "\\n" only. An id is a
+    non-empty string or an integer, kept as it is; two lines with one id (1 and "1" count as one:
+    they name one IRI) are an error.
     """
     try:
         data = path.read_bytes()
@@ -49,13 +52,15 @@ def read_documents(path: Path) -> list[tuple[str | int, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise BadInputError(f"{path}: not UTF-8 text (byte {err.start})") from err
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not (path.suffix.lower() in (".jsonl", ".ndjson") or first.lstrip().startswith("{")):
+    # not str.splitlines(): it also breaks at U+2028, U+0085 … which JSON strings may hold as they are
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if path.suffix.lower() not in (".jsonl", ".ndjson") and not _is_record(first):
         _check_length(len(text), str(path))
         return [(path.stem, text)]
     documents: list[tuple[str | int, str]] = []
-    seen: dict[str | int, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    seen: dict[str, tuple[str | int, int]] = {}
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -65,14 +70,29 @@ def read_documents(path: Path) -> list[tuple[str | int, str]]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise BadInputError(f'{path}:{number}: expected an object with a "text" string')
         ident = record.get("id", number)
-        if not isinstance(ident, str | int) or isinstance(ident, bool):
-            raise BadInputError(f'{path}:{number}: "id" must be a string or an integer')
-        if ident in seen:
-            raise BadInputError(f"{path}:{number}: id {ident!r} is also the id of line {seen[ident]}")
-        seen[ident] = number
+        if not isinstance(ident, str | int) or isinstance(ident, bool) or ident == "":
+            raise BadInputError(f'{path}:{number}: "id" must be a non-empty string or an integer')
+        if str(ident) in seen:
+            earlier, line_number = seen[str(ident)]
+            if earlier == ident:
+                raise BadInputError(f"{path}:{number}: id {ident!r} is also the id of line {line_number}")
+            raise BadInputError(
+                f"{path}:{number}: id {ident!r} is also the id of line {line_number} ({earlier!r} there: ids name "
+                "IRIs, so they are compared as text)"
+            )
+        seen[str(ident)] = (ident, number)
         _check_length(len(record["text"]), f"{path}:{number}")
         documents.append((ident, record["text"]))
     return documents
+
+
+def _is_record(line: str) -> bool:
+    """Whether a line is a JSON object with a "text" string: the first line of JSON Lines."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("text"), str)
 
 
 def _check_length(length: int, place: str) -> None:
@@ -96,7 +116,8 @@ def _check_length(length: int, place: str) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help=MIN_CONFIDENCE_HELP)
 @click.option(
     "--subject-base",
-    help="IRI the document ids are appended to, for sssom and ttl [default: https://w3id.org/hrgraph/text/FILE/].",
+    help="IRI the document ids are appended to, for sssom and ttl (a / is added unless it ends with / or #) "
+    "[default: https://w3id.org/hrgraph/text/FILE/].",
 )
 def annotate(
     source: Path,
@@ -121,6 +142,8 @@ def annotate(
 
     fmt = output_format(fmt, output, {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "sssom", ".ttl": "ttl"}) or "jsonl"
     chosen = _levels(levels)
+    if subject_base is not None:
+        subject_base = _subject_base(subject_base)
     documents = read_documents(source)
     results = []
     with _progress() as progress:
@@ -145,9 +168,24 @@ def annotate(
         m for ident, links in results for m in text_mappings(base + _iri_part(str(ident)), str(ident), links, base=base)
     ]
     if fmt == "sssom":
-        write_output(sssom_tsv(mappings, mapping_set_id=base + "mappings", local_prefixes={"text": base}), output)
+        try:
+            table = sssom_tsv(mappings, mapping_set_id=base + "mappings", local_prefixes={"text": base})
+        except BadInputError as err:
+            raise BadInputError(f"{source}: {err}") from err
+        write_output(table, output)
     else:
         write_output(mappings_graph(mappings).serialize(format="turtle", encoding="utf-8"), output)
+
+
+def _subject_base(value: str) -> str:
+    """Check a ``--subject-base`` (an absolute IRI) and end it with "/" unless it ends with "/" or "#".
+
+    >>> _subject_base("http://example.org/x")
+    'http://example.org/x/'
+    """
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+", value):
+        raise BadInputError(f"--subject-base: {value!r} is not an absolute IRI (such as https://example.org/texts/)")
+    return value if value.endswith(("/", "#")) else value + "/"
 
 
 def _iri_part(ident: str) -> str:

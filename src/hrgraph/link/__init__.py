@@ -49,15 +49,31 @@ def _pipeline(levels: tuple[str, ...] | None, min_confidence: float | None) -> L
     return nlp
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """Cut a long text at blank lines (else at a line or sentence end) into pieces spaCy accepts."""
+# where a long text is cut, best first: a blank line (a passage boundary for the linker too), a line
+# break, a sentence end, a space
+_CUTS = tuple(re.compile(p) for p in (r"\n[ \t\r\f\v]*\n", r"\n", r"[.!?]\s", r"\s"))
+
+
+def _chunks(text: str, size: int = _CHUNK) -> Iterator[tuple[int, str]]:
+    """Cut a long text into pieces of at most ``size`` characters, with their offsets.
+
+    Each piece ends at the last blank line in the second half of its window, else at the last line
+    break there, else at a sentence end, else at a space (else at ``size``).
+
+    >>> [piece for _, piece in _chunks("One two.\\n\\nThree. Four five six.", size=16)]
+    ['One two.\\n\\n', 'Three. Four ', 'five six.']
+    """
     start = 0
-    while len(text) - start > _CHUNK:
-        window = text[start : start + _CHUNK]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "))
-        if cut < _CHUNK // 2:
-            cut = window.rfind(" ")
-        cut = cut + 1 if cut > 0 else _CHUNK
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = size
+        for pattern in _CUTS:
+            found = None
+            for found in pattern.finditer(window, size // 2):  # noqa: B007  (the last match is wanted)
+                pass
+            if found is not None:
+                cut = found.end()
+                break
         yield start, text[start : start + cut]
         start += cut
     yield start, text[start:]
@@ -96,7 +112,7 @@ def annotate_texts(
         links: list[Link] = []
         text = _LONE_SURROGATE.sub("\ufffd", text)  # not Unicode: replaced, one character for one, offsets hold
         if re.search(r"\w", text):
-            pieces = list(_chunks(text))
+            pieces = list(_chunks(text, max(1, min(_CHUNK, pipeline.max_length))))
             for (offset, _piece), doc in zip(pieces, pipeline.pipe(p for _, p in pieces), strict=True):
                 for link in component.links(doc):
                     if chosen is not None and link.level not in chosen:

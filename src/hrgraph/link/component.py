@@ -2,11 +2,12 @@
 
 After ``pip install hrgraph`` the factory is found through the ``spacy_factories`` entry point, so
 ``nlp.add_pipe("hrgraph_linker")`` works on any pipeline, ``spacy.blank("en")`` included. Each link
-becomes a span of ``doc.spans["hrgraph"]``: the span covers the evidence, ``span.kb_id_`` is the
-standard's IRI, ``span.label_`` its level, and the extensions ``span._.confidence``,
-``span._.level``, ``span._.method``, ``span._.justification`` and ``span._.derived_from`` say how
-sure and why. ``nlp.to_disk`` saves the compiled knowledge with the pipeline, and its settings in the
-pipeline's ``config.cfg``, so that ``spacy.load(path, config=...)`` can change them.
+becomes a span of ``doc.spans["hrgraph"]``: the span covers the evidence's tokens
+(:meth:`HrgraphLinker.links` gives the linker's exact offsets), ``span.kb_id_`` is the standard's
+IRI, ``span.label_`` its level, and the extensions ``span._.confidence``, ``span._.level``,
+``span._.method``, ``span._.justification`` and ``span._.derived_from`` say how sure and why.
+``nlp.to_disk`` saves the compiled knowledge with the pipeline, and its settings in the pipeline's
+``config.cfg``, so that ``spacy.load(path, config=...)`` can change them.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -19,7 +20,8 @@ pipeline's ``config.cfg``, so that ``spacy.load(path, config=...)`` can change t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,19 +38,53 @@ SPANS_KEY = "hrgraph"
 _FIELDS = ("confidence", "level", "method", "justification", "derived_from")
 
 
-def _getter(name: str) -> Callable[[Span], Any]:
-    def get(span: Span) -> Any:
-        data = cast(dict[Any, Any], span.doc.user_data)
-        record = data.get(("hrgraph", span.start_char, span.end_char, span.kb_id_, span.label_))
-        return None if record is None else record.get(name)
+def _record(span: Span) -> dict[str, Any] | None:
+    """Return hrgraph's own data of a link span (doc.user_data, keyed by span, IRI and level)."""
+    data = cast(dict[Any, Any], span.doc.user_data)
+    return cast(dict[str, Any] | None, data.get(("hrgraph", span.start_char, span.end_char, span.kb_id_, span.label_)))
 
-    return get
+
+def _field(name: str, span: Span) -> Any:
+    """Return one value of a link span: the getter of ``span._.NAME``.
+
+    A module-level function (bound with :func:`functools.partial`), not a closure, so that the
+    extensions pickle and ``nlp.pipe(texts, n_process=2)`` works under the "spawn" start method.
+    """
+    record = _record(span)
+    return None if record is None else record.get(name)
+
+
+def _is_ours(name: str) -> bool:
+    getter = Span.get_extension(name)[2]
+    func = getattr(getter, "func", None)
+    # compared by name: a reloaded module makes a new function object
+    return getattr(func, "__module__", None) == __name__ and getattr(func, "__qualname__", None) == "_field"
+
+
+def _register_extensions() -> list[str]:
+    """Register the span extensions that are free; return the names another library already holds."""
+    taken = []
+    for name in _FIELDS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=partial(_field, name))
+        elif not _is_ours(name):
+            taken.append(name)
+    return taken
 
 
 # Values live in doc.user_data keyed by span, level and IRI: several links can share one evidence span.
-for _name in _FIELDS:
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, getter=_getter(_name))
+_register_extensions()
+
+
+def _check_max_passage_words(value: object) -> int:
+    """Return the longest passage in words; anything but a whole number from 1 on is an error.
+
+    >>> _check_max_passage_words(200)
+    200
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadInputError(f"max_passage_words must be a whole number of at least 1, not {value!r}")
+    return value
 
 
 class HrgraphLinker:
@@ -71,8 +107,14 @@ class HrgraphLinker:
         self.cfg: dict[str, Any] = {
             "levels": sorted(check_levels(levels)) if levels is not None else None,
             "min_confidence": check_min_confidence(min_confidence),
-            "max_passage_words": max_passage_words,
+            "max_passage_words": _check_max_passage_words(max_passage_words),
         }
+        taken = _register_extensions()
+        if taken:
+            raise BadInputError(
+                f"Span._.{taken[0]} is already registered by another library, so hrgraph_linker cannot register "
+                f"its own: remove it first (Span.remove_extension({taken[0]!r}))"
+            )
         self._knowledge = knowledge
         self._linker: Linker | None = None
 
@@ -102,6 +144,7 @@ class HrgraphLinker:
             span = doc.char_span(link.start, link.end, label=link.level, kb_id=link.object_id, alignment_mode="expand")
             if span is None:
                 continue
+            # a span covers whole tokens; the record keeps the linker's exact evidence, which links() reports
             cast(dict[Any, Any], doc.user_data)[
                 ("hrgraph", span.start_char, span.end_char, link.object_id, link.level)
             ] = {
@@ -110,6 +153,8 @@ class HrgraphLinker:
                 "method": link.method,
                 "justification": link.justification,
                 "derived_from": list(link.derived_from),
+                "start": link.start,
+                "end": link.end,
             }
             spans.append(span)
         doc.spans[self.spans_key] = spans
@@ -121,21 +166,29 @@ class HrgraphLinker:
             yield self(doc)
 
     def links(self, doc: Doc) -> list[Link]:
-        """Read the links of a processed document back as :class:`~hrgraph.link.linker.Link` values."""
+        """Read the links of a processed document back as :class:`~hrgraph.link.linker.Link` values.
+
+        They are read from hrgraph's own record of each span, not from ``span._``, whose names another
+        library may have taken over, with the linker's exact evidence offsets.
+        """
         found = []
         for span in doc.spans.get(self.spans_key, []):
+            record = _record(span)
+            if record is None:
+                continue  # a span that is not one of the linker's
+            start, end = int(record.get("start", span.start_char)), int(record.get("end", span.end_char))
             found.append(
                 Link(
                     object_id=span.kb_id_,
                     object_label=self.knowledge.label(span.kb_id_),
                     level=span.label_,
-                    confidence=float(span._.confidence),
-                    start=span.start_char,
-                    end=span.end_char,
-                    evidence=span.text,
-                    justification=str(span._.justification),
-                    method=str(span._.method),
-                    derived_from=tuple(span._.derived_from or ()),
+                    confidence=float(record["confidence"]),
+                    start=start,
+                    end=end,
+                    evidence=doc.text[start:end],
+                    justification=str(record["justification"]),
+                    method=str(record["method"]),
+                    derived_from=tuple(record["derived_from"] or ()),
                 )
             )
         return found

@@ -359,8 +359,9 @@ _SSSOM_COLUMNS = (
 
 
 def _curie(iri: str, prefixes: Sequence[tuple[str, str]]) -> str:
+    """Return an IRI as a CURIE; its local part may be percent-encoded (``text:Action%20Plan``)."""
     for prefix, namespace in prefixes:
-        if iri.startswith(namespace) and re.fullmatch(r"[\w.\-/#]*", iri[len(namespace) :]):
+        if iri.startswith(namespace) and re.fullmatch(r"(?:[\w.\-/#~]|%[0-9A-Fa-f]{2})*", iri[len(namespace) :]):
             return f"{prefix}:{iri[len(namespace) :]}"
     raise BadInputError(f"no prefix declared for the IRI {iri}")
 
@@ -406,7 +407,7 @@ def sssom_tsv(mappings: Sequence[Mapping], *, mapping_set_id: str, local_prefixe
                 TOOL,
                 m.tool_version,
                 m.mapping_date,
-                _clean(m.evidence_text),
+                _clean(m.evidence_text).replace("|", "¦"),  # "|" separates the values of multivalued slots
                 m.reviewer,
                 _clean(m.comment),
             ]
