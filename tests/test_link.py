@@ -380,9 +380,11 @@ def test_component_rejects_an_unknown_level() -> None:
 
 
 @pytest.mark.parametrize("value", [-5, 0])
-def test_component_rejects_a_passage_length_that_is_not_positive(value: int) -> None:
+def test_component_rejects_a_passage_length_that_is_not_positive(value: int, knowledge: Knowledge) -> None:
     with pytest.raises(BadInputError, match=f"max_passage_words must be a whole number of at least 1, not {value}"):
         spacy.blank("en").add_pipe("hrgraph_linker", config={"max_passage_words": value})
+    with pytest.raises(BadInputError, match="max_passage_words"):
+        Linker(knowledge, max_passage_words=value)
 
 
 def test_component_and_annotate_give_the_linkers_exact_evidence(knowledge: Knowledge) -> None:

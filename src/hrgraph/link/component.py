@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 
 from hrgraph.errors import BadInputError
 from hrgraph.link.knowledge import Knowledge, load_knowledge
-from hrgraph.link.linker import Link, Linker, check_levels, check_min_confidence
+from hrgraph.link.linker import Link, Linker, check_levels, check_max_passage_words, check_min_confidence
 
 __all__ = ["SPANS_KEY", "HrgraphLinker", "make_linker"]
 
@@ -76,17 +76,6 @@ def _register_extensions() -> list[str]:
 _register_extensions()
 
 
-def _check_max_passage_words(value: object) -> int:
-    """Return the longest passage in words; anything but a whole number from 1 on is an error.
-
-    >>> _check_max_passage_words(200)
-    200
-    """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BadInputError(f"max_passage_words must be a whole number of at least 1, not {value!r}")
-    return value
-
-
 class HrgraphLinker:
     """Writes the links of a document to ``doc.spans["hrgraph"]``."""
 
@@ -107,7 +96,7 @@ class HrgraphLinker:
         self.cfg: dict[str, Any] = {
             "levels": sorted(check_levels(levels)) if levels is not None else None,
             "min_confidence": check_min_confidence(min_confidence),
-            "max_passage_words": _check_max_passage_words(max_passage_words),
+            "max_passage_words": check_max_passage_words(max_passage_words),
         }
         taken = _register_extensions()
         if taken:

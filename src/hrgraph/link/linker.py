@@ -66,6 +66,7 @@ __all__ = [
     "Link",
     "Linker",
     "check_levels",
+    "check_max_passage_words",
     "check_min_confidence",
     "min_confidence_of",
 ]
@@ -329,6 +330,17 @@ def check_min_confidence(value: object) -> float | None:
     return float(value)
 
 
+def check_max_passage_words(value: object) -> int:
+    """Return the longest passage in words; anything but a whole number from 1 on is an error.
+
+    >>> check_max_passage_words(200)
+    200
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadInputError(f"max_passage_words must be a whole number of at least 1, not {value!r}")
+    return value
+
+
 def calibrate(level: str, score: float) -> float:
     """Map a combined score onto a confidence with the level's calibration curve."""
     points = CALIBRATION.get(level, ((0.0, 0.0), (1.0, 1.0)))
@@ -386,7 +398,7 @@ class Linker:
         min_confidence = check_min_confidence(min_confidence)
         self.min_confidence = min_confidence  # None: each level's default (min_confidence_of)
         self._cutoffs = {level: min_confidence_of(level, min_confidence) for level in LEVELS}
-        self.max_passage_words = max_passage_words
+        self.max_passage_words = check_max_passage_words(max_passage_words)
         self.citations = CitationFinder(knowledge)
         self._first: dict[str, int] = {}
         for key in knowledge.terms:
