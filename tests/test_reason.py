@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from collections.abc import Iterator
@@ -15,9 +16,11 @@ from hrgraph.cli_validate import reason_command
 from hrgraph.reason import ReasonerUnavailableError, closure, reason
 from hrgraph.resources import corpus_files, ontology_file
 from hrgraph.store import EmbeddedStore, RdfFormat, RemoteStore, Store, graph_iri
+from hrgraph.validate import Severity, validate
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "corpora" / "examples" / "example-city" / "city.yaml"
+PLAN = EXAMPLE.parent / "sources" / "action-plan.csv"
 HRG = "https://w3id.org/hrgraph/ontology#"
 ID = "https://w3id.org/hrgraph/id/"
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime")
@@ -80,6 +83,20 @@ def test_inferences_replace_only_the_citys_own(cities: Store) -> None:
     assert [str(r[0]) for r in rows] == [f"https://w3id.org/hrgraph/city/{c}/doc/plan/item_1" for c in "ab"]
 
 
+def test_inferences_about_deleted_items_are_removed(cities: Store) -> None:
+    """Re-ingesting a plan without an item: what was inferred about the item goes with it."""
+    gone = "https://w3id.org/hrgraph/city/a/doc/plan/item_2"
+    extra = f"<{gone}> a hrg:ActionItem ; hrg:realises <{ID}udhr/art_1> ."
+    cities.load(_city("a", extra), format=RdfFormat.TURTLE, graph="city/a", replace=True)
+    reason(cities, owl=False)
+    query = f"ASK {{ GRAPH <{graph_iri('inferred')}> {{ <{gone}> ?p ?o }} }}"
+    assert cities.ask(query)
+    cities.load(_city("a"), format=RdfFormat.TURTLE, graph="city/a", replace=True)
+    first = reason(cities, city="a", owl=False)
+    assert not cities.ask(query)
+    assert cities.graphs()[graph_iri("inferred")] == 2 * first.served  # city b's are kept
+
+
 @needs_java
 def test_the_example_city_is_consistent_and_its_complete_items_are_classified(standards: EmbeddedStore) -> None:
     if not EXAMPLE.is_file():
@@ -97,6 +114,65 @@ def test_the_example_city_is_consistent_and_its_complete_items_are_classified(st
         rows = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri("inferred")}> {{
             ?item a <{HRG}CompleteActionItem> }} }}""")
         assert int(rows.rows[0][0]) == 39  # type: ignore[arg-type]
+
+
+@needs_java
+@pytest.mark.parametrize("columns", [("Deadline",), ("Start date",), ("Start date", "Deadline")])
+def test_validate_and_reason_find_the_same_items_complete(
+    standards: EmbeddedStore, tmp_path: Path, columns: tuple[str, ...]
+) -> None:
+    """A plan with only a deadline (or only a start) has timetables open at one end, and they are complete.
+
+    With both, an item whose deadline comes before its start is complete for neither.
+    """
+    ingest = pytest.importorskip("hrgraph.ingest")
+    dates = {"Start date": "2025-01-01", "Deadline": "2027-12-31"}
+    with PLAN.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        timetable = row.pop("Timetable")
+        row.update({c: dates[c] if timetable not in ("", "TBD") else "" for c in columns})
+    if len(columns) == 2:
+        rows[0]["Start date"] = "2028-01-01"  # HO-01 starts after its deadline
+    path = tmp_path / "plan.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with EmbeddedStore() as store:
+        store.load(standards.export(RdfFormat.NQUADS), format=RdfFormat.NQUADS)
+        ingest.ingest(path, city="Lakeside", store=store)
+        report = validate(store, city="Lakeside")
+        complete = reason(store, city="Lakeside").complete_items
+    backwards = [str(r.focus).rsplit("/", 1)[1] for r in report.results if r.shape.endswith("timetableDates")]
+    assert backwards == (["item_HO-01"] if len(columns) == 2 else [])
+    incomplete = {r.item for r in report.results if r.severity is Severity.VIOLATION}
+    assert report.summary.items_complete == len(complete) >= 38
+    assert not incomplete & set(complete)
+
+
+@needs_java
+def test_a_timetable_open_at_one_end_is_complete_and_one_without_a_date_is_not(cities: Store) -> None:
+    base = "https://w3id.org/hrgraph/city/a/"
+    extra = "@prefix time: <http://www.w3.org/2006/time#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."
+    intervals = {
+        "end": 'time:hasEnd [ time:inXSDDate "2999-12-31"^^xsd:date ]',
+        "beginning": 'time:hasBeginning [ time:inXSDDate "2025-01-01"^^xsd:date ]',
+        "none": "a time:ProperInterval",
+    }
+    for name, interval in intervals.items():
+        extra += f"""
+            <{base}doc/plan/item_{name}> a hrg:ActionItem ; eli:is_part_of <{base}doc/plan> ;
+                hrg:actionText "Build 500 flats."@en ; hrg:responsibleBody <{base}org/housing> ;
+                hrg:targetStatement "500 flats"@en ; hrg:status hrg:Planned ; hrg:timetable [ {interval} ] ;
+                hrg:indicator <{base}doc/plan/indicator/{name}-1> ; hrg:realises <{ID}icescr/art_11> .
+            <{base}doc/plan/indicator/{name}-1> hrg:baseline <{base}doc/plan/indicator/{name}-1/obs/2023> ."""
+    cities.load(_city("a", extra), format=RdfFormat.TURTLE, graph="city/a", replace=True)
+    complete = {item.rsplit("_", 1)[1] for item in reason(cities, city="a").complete_items}
+    assert complete == {"end", "beginning"}
+    results = validate(cities, city="a").results
+    undated = {str(r.focus).rsplit("_", 1)[1] for r in results if r.shape.endswith("timetableDates")}
+    assert undated == {"none"}
 
 
 @needs_java

@@ -342,3 +342,132 @@ def test_the_scorecard_on_a_sparql_server(oxigraph_server: str) -> None:
     status = {e.key: e.status for e in cards[0].elements}
     assert status["FocalPoint"] is ElementStatus.MET and status["ActionPlan"] is ElementStatus.PARTLY_MET
     assert status["Commitment"] is ElementStatus.NOT_MET
+
+
+PROCLAMATION = "https://w3id.org/hrgraph/city/example-city/doc/human-rights-city-proclamation"
+
+
+@pytest.fixture
+def example_copy(example: EmbeddedStore) -> Iterator[EmbeddedStore]:
+    """A copy of the example city that a test may change."""
+    with EmbeddedStore() as store:
+        store.load(example.export(RdfFormat.NQUADS), format=RdfFormat.NQUADS)
+        yield store
+
+
+def test_the_text_report_names_provisions_by_their_labels(example_copy: EmbeddedStore) -> None:
+    """Numbered provisions go by their own label, action items by their number, the rest by their IRI once."""
+    links = "".join(
+        f"<urn:x:link/{n}> a hrg:ProposedLink ; hrg:linkSubject <{subject}> ; hrg:linkPredicate hrg:correspondsTo .\n"
+        for n, subject in enumerate(
+            [f"{PROCLAMATION}/recital_1", f"{PROCLAMATION}/formula_1__para_2", f"{PLAN}item_HO-01"]
+        )
+    )
+    example_copy.load(
+        f"@prefix hrg: <https://w3id.org/hrgraph/ontology#> .\n{links}".encode(),
+        format=RdfFormat.TURTLE,
+        graph="proposed/example-city",
+    )
+    example_copy.load(
+        f"<{PROCLAMATION}/hcontainer_9> a <https://w3id.org/hrgraph/ontology#LocalProvision> ; "
+        f"<http://data.europa.eu/eli/ontology#is_part_of> <{PROCLAMATION}> .".encode(),
+        format=RdfFormat.TURTLE,
+        graph="city/example-city",
+    )
+    text = validate(example_copy, city="Example City").render().decode()
+    assert f"\n  Recital 1 <{PROCLAMATION}/recital_1>\n" in text
+    assert f"\n  Formula 1 (2) <{PROCLAMATION}/formula_1__para_2>\n" in text
+    assert f"\n  item HO-01 <{PLAN}item_HO-01>\n" in text
+    assert f"\n  <{PROCLAMATION}/hcontainer_9>\n" in text
+    assert "  item 1 <" not in text and "  item 2 <" not in text
+
+
+def test_the_turtle_report_is_the_same_at_every_run(example: EmbeddedStore) -> None:
+    first = validate(example, city="Example City").render(ReportFormat.TURTLE)
+    again = validate(example, city="Example City").render(ReportFormat.TURTLE)
+    assert first == again
+    assert b"_:" not in first  # every result is written inline, without a blank node label
+
+
+def test_the_scorecard_shows_the_stored_name(example: EmbeddedStore) -> None:
+    card = scorecard(example, "EXAMPLE   city")
+    assert card.city == "Example City"
+    assert "Human rights city scorecard: Example City<" in card.render(ScorecardFormat.HTML).decode()
+
+
+def test_a_shape_with_an_undeclared_prefix_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "mine.ttl"
+    path.write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix hrg: <https://w3id.org/hrgraph/ontology#> .
+        <urn:my:S> a sh:NodeShape ; sh:targetClass hrg:ActionItem ;
+            sh:sparql [ sh:select "SELECT $this WHERE { $this hrg:status ?x }" ] .
+    """)
+    with pytest.raises(BadInputError) as caught:
+        load_shapes(path, packaged=())
+    assert str(caught.value) == f"{path}: shape urn:my:S: prefix hrg: is not declared; add sh:prefixes"
+
+
+def test_a_store_without_standards_is_refused(tmp_path: Path) -> None:
+    """A store made by ingest alone: no ontology, no standards, and every check would be wrong."""
+    ingest = pytest.importorskip("hrgraph.ingest")
+    folder = tmp_path / "store"
+    with EmbeddedStore(folder) as store:
+        ingest.ingest(EXAMPLE.parent / "sources" / "action-plan.csv", city="Example City", store=store)
+    runner = CliRunner()
+    for command, args in (
+        (validate_command, []),
+        (validate_command, ["--city", "Example City"]),
+        (validate_command, ["--corpus"]),
+        (scorecard_command, ["--city", "Example City"]),
+    ):
+        result = runner.invoke(command, [*args, "--store", str(folder)])
+        assert isinstance(result.exception, BadInputError), (args, result.output)
+        assert str(result.exception) == "the store holds no standards: run `hrgraph init`"
+        assert result.exception.exit_code == 2
+    small = tmp_path / "small.ttl"
+    small.write_text(SMALL)
+    files = runner.invoke(validate_command, ["-i", str(small), "--store", str(folder)])
+    assert files.exit_code == 1 and "summary: 1 items checked" in files.output
+
+
+def test_an_output_extension_the_command_does_not_write_is_an_error(tmp_path: Path, example: EmbeddedStore) -> None:
+    folder = tmp_path / "store"
+    with EmbeddedStore(folder) as disk:
+        disk.load(example.export(RdfFormat.NQUADS), format=RdfFormat.NQUADS)
+    runner = CliRunner()
+    city = ["--city", "Example City", "--store", str(folder)]
+    for command, name in ((scorecard_command, "sc.csv"), (scorecard_command, "x.md"), (validate_command, "v.html")):
+        result = runner.invoke(command, [*city, "-o", str(tmp_path / name)])
+        assert isinstance(result.exception, BadInputError), result.output
+        assert str(result.exception).startswith(f"{tmp_path / name}: cannot write a {Path(name).suffix} file: use ")
+        assert not (tmp_path / name).exists()
+    given = runner.invoke(scorecard_command, [*city, "-O", "json", "-o", str(tmp_path / "sc.csv")])
+    assert given.exit_code == 0, given.output
+    assert json.loads((tmp_path / "sc.csv").read_text())["city"] == "Example City"
+    plain = runner.invoke(validate_command, [*city, "-o", str(tmp_path / "results")])
+    assert plain.exit_code == 1 and (tmp_path / "results").read_text().startswith("Local Human Rights Action Plan")
+
+
+def test_options_that_do_not_apply_are_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    small = tmp_path / "small.ttl"
+    small.write_text(SMALL)
+    for args, option in (
+        (["--city", "Example City"], "--city"),
+        (["-i", str(small)], "--input"),
+        (["--shapes", str(small)], "--shapes"),
+    ):
+        result = runner.invoke(validate_command, ["--corpus", *args, "--store", str(tmp_path / "none")])
+        assert isinstance(result.exception, BadInputError), result.output
+        assert str(result.exception).startswith(f"{option} does not apply to --corpus")
+    city = runner.invoke(validate_command, ["-i", str(small), "--city", "Small"])
+    assert str(city.exception).startswith("--city does not apply to --input")
+    text = tmp_path / "plan.txt"
+    text.write_text("hello\n")
+    unknown = runner.invoke(validate_command, ["-i", str(text)])
+    assert isinstance(unknown.exception, BadInputError)
+    assert str(unknown.exception) == (
+        f"{text}: cannot tell the RDF format from the file name: use the extension "
+        ".ttl, .nt, .nq, .trig, .jsonld, .json, .rdf, .owl or .xml"
+    )

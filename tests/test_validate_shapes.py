@@ -121,6 +121,11 @@ def test_there_is_a_case_for_every_rule() -> None:
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name.removesuffix(".test.ttl") for p in CASES])
 def test_shape_case(path: Path, ontology: rdflib.Graph) -> None:
+    check_case(path, ontology)
+
+
+def check_case(path: Path, ontology: rdflib.Graph) -> None:
+    """Run a case: the results it expects, and the same results as pySHACL's."""
     case = read_case(path)
     shapes = shapes_named(case.shapes)
     with open_store(memory=True) as store:
@@ -140,3 +145,52 @@ def test_shape_case(path: Path, ontology: rdflib.Graph) -> None:
     assert not unmatched, "unexpected results:\n" + "\n".join(
         f"{r.severity.value} {r.focus} {r.path} {r.value} {r.message}" for r in unmatched
     )
+
+
+PREFIXES = """
+@prefix hrg: <https://w3id.org/hrgraph/ontology#> .
+@prefix hrgsh: <https://w3id.org/hrgraph/shapes#> .
+@prefix case: <https://w3id.org/hrgraph/test/case#> .
+@prefix ex: <https://w3id.org/hrgraph/city/test/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix sssom: <https://w3id.org/sssom/> .
+@prefix semapv: <https://w3id.org/semapv/vocab/> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix id: <https://w3id.org/hrgraph/id/> .
+"""
+INLINE_CASES = {
+    # A deadline alone gives a timetable with an end only, a start date alone one with a beginning only.
+    "timetable-open-at-one-end": """
+        ex:item_1 a hrg:ActionItem ; hrg:timetable ex:t1 .
+        ex:t1 a time:ProperInterval ; time:hasEnd [ time:inXSDDate "2026-12-31"^^xsd:date ] .
+        ex:item_2 a hrg:ActionItem ; hrg:timetable ex:t2 .
+        ex:t2 a time:ProperInterval ; time:hasBeginning [ time:inXSDDate "2025-01-01"^^xsd:date ] .
+        ex:item_3 a hrg:ActionItem ; hrg:timetable ex:t3 .
+        ex:t3 a time:ProperInterval .
+        ex:item_4 a hrg:ActionItem ; hrg:timetable ex:t4 .
+        ex:t4 time:hasBeginning [ time:inXSDDate "2026-01-01"^^xsd:date ] ;
+            time:hasEnd [ time:inXSDDate "2025-01-01"^^xsd:date ] .
+        case:this a case:TestCase ; case:rule hrgsh:ActionItem-timetableDates ;
+            case:expect [ case:focus ex:item_3 ; case:severity sh:Violation ; case:value ex:t3 ;
+                          case:message "needs a beginning or an end date" ] ,
+                        [ case:focus ex:item_4 ; case:severity sh:Violation ; case:value ex:t4 ] .
+    """,
+    # A link to a whole instrument ("in line with the CRPD") has the predicate hrg:serves.
+    "link-to-an-instrument": """
+        ex:link_1 a hrg:StatedLink ; hrg:linkSubject ex:item_1 ; hrg:linkObject id:crpd ;
+            hrg:linkPredicate hrg:serves ; sssom:mapping_justification semapv:ManualMappingCuration .
+        ex:link_2 a hrg:StatedLink ; hrg:linkSubject ex:item_1 ; hrg:linkObject id:crpd ;
+            hrg:linkPredicate hrg:correspondsTo ; sssom:mapping_justification semapv:ManualMappingCuration .
+        case:this a case:TestCase ; case:rule hrgsh:Link-predicate ;
+            case:expect [ case:focus ex:link_2 ; case:severity sh:Violation ; case:value hrg:correspondsTo ;
+                          case:message "or hrg:serves for a whole instrument" ] .
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(INLINE_CASES))
+def test_inline_shape_case(name: str, tmp_path: Path, ontology: rdflib.Graph) -> None:
+    path = tmp_path / f"{name}.test.ttl"
+    path.write_text(PREFIXES + INLINE_CASES[name])
+    check_case(path, ontology)

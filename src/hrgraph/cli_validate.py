@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from hrgraph.cli import OutputFile, StoreChoice, output_format, render_table, store_options, write_output
+from hrgraph.errors import BadInputError
+from hrgraph.store import Store, graph_iri
 from hrgraph.validate import (
     ReportFormat,
     ScorecardFormat,
@@ -27,6 +29,29 @@ __all__ = ["reason_command", "scorecard_command", "validate_command"]
 
 VALIDATE_SUFFIXES = {".txt": "text", ".ttl": "turtle", ".json": "json", ".csv": "csv"}
 SCORECARD_SUFFIXES = {".txt": "table", ".html": "html", ".htm": "html", ".json": "json"}
+REASON_SUFFIXES = {".txt": "text", ".json": "json"}
+
+
+def _format(fmt: str | None, output: Path | None, suffixes: dict[str, str], default: str) -> str:
+    """Return the format -O names, else the one -o's extension names, else ``default``.
+
+    An extension the command does not write is an error, rather than a file in another format.
+    """
+    chosen = output_format(fmt, output, suffixes)
+    if chosen is None and output is not None and output.suffix:
+        known = sorted(suffixes)
+        raise BadInputError(
+            f"{output}: cannot write a {output.suffix} file: use {', '.join(known[:-1])} or {known[-1]}, or give -O"
+        )
+    return chosen or default
+
+
+def _require_standards(store: Store) -> None:
+    """Refuse a store without the ontology and the standards: every check would fail or pass for want of them."""
+    names = store.graphs()
+    for graph in ("standards", "ontology"):
+        if graph_iri(graph) not in names:
+            raise BadInputError(f"the store holds no {graph}: run `hrgraph init`")
 
 
 @click.command(name="validate")
@@ -79,17 +104,33 @@ def validate_command(
       hrgraph validate -i plan.ttl -O csv -o results.csv
       hrgraph validate --shapes our-rules.ttl -O turtle
     """
+    given = [
+        name
+        for name, value in (
+            ("--city", city),
+            ("--input", inputs),
+            ("--shapes", shape_files),
+            ("--only-my-shapes", only_my_shapes),
+        )
+        if value
+    ]
+    if corpus and given:
+        raise BadInputError(f"{given[0]} does not apply to --corpus, which checks the standards graph: leave it out")
+    if inputs and city is not None:
+        raise BadInputError("--city does not apply to --input, which checks the files given: leave it out")
     if only_my_shapes and not shape_files:
         raise click.UsageError("--only-my-shapes needs at least one --shapes FILE")
-    fmt = output_format(fmt, output, VALIDATE_SUFFIXES) or ReportFormat.TEXT.value
+    fmt = _format(fmt, output, VALIDATE_SUFFIXES, ReportFormat.TEXT.value)
     shapes = load_shapes(*shape_files, packaged=() if only_my_shapes else ("completeness",))
     if corpus:
         with store_choice.open() as store:
+            _require_standards(store)
             report = validate_corpus(store)
     elif inputs:
         report = validate_files(inputs, shapes=shapes)
     else:
         with store_choice.open() as store:
+            _require_standards(store)
             report = validate(store, city=city, shapes=shapes)
     write_output(report.render(ReportFormat(fmt)), output)
     if fmt != "text":
@@ -124,8 +165,9 @@ def scorecard_command(
       hrgraph scorecard --city "Example City"
       hrgraph scorecard --city "Example City" -O html -o scorecard.html
     """
-    fmt = output_format(fmt, output, SCORECARD_SUFFIXES) or ScorecardFormat.TABLE.value
+    fmt = _format(fmt, output, SCORECARD_SUFFIXES, ScorecardFormat.TABLE.value)
     with store_choice.open() as store:
+        _require_standards(store)
         card = scorecard(store, city)
     if fmt == ScorecardFormat.TABLE.value:
         write_output(render_table(card.table(), "table"), output)
@@ -167,7 +209,7 @@ def reason_command(
     """
     from hrgraph.reason import reason
 
-    fmt = output_format(fmt, output, {".txt": "text", ".json": "json"}) or "text"
+    fmt = _format(fmt, output, REASON_SUFFIXES, "text")
     with store_choice.open() as store:
         report = reason(store, city=city, owl=not no_owl, write=not dry_run)
     text = report.render_json() if fmt == "json" else report.render_text()

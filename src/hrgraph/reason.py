@@ -9,7 +9,7 @@ Two kinds of inference, both written to the ``inferred`` graph:
 - **classification with HermiT** (owlready2, Java): the ontology and the city's data are checked for
   consistency; the individuals get the classes they are inferred to belong to, among them
   ``hrg:CompleteActionItem``, the defined class of action items with an action text, a responsible
-  body, a target, a deadline or timetable, an indicator with a baseline, a status and a link.
+  body, a target, a deadline or a dated timetable, an indicator with a baseline, a status and a link.
 
 An inconsistency is reported by name: the individuals that belong to disjoint classes, or that have
 a value outside the range of a property, as the ontology's own axioms say.
@@ -59,17 +59,21 @@ __all__ = [
 _HRG = str(HRG)
 COMPLETE_ACTION_ITEM = URIRef(_HRG + "CompleteActionItem")
 
+# An instant with a date: a timetable may be open at one end, as the completeness shapes allow.
+_DATED = "[ a owl:Restriction ; owl:onProperty time:inXSDDate ; owl:someValuesFrom rdfs:Literal ]"
 DEFINITIONS = f"""
 @prefix hrg: <{_HRG}> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix time: <http://www.w3.org/2006/time#> .
 
 hrg:CompleteActionItem a owl:Class ;
     rdfs:subClassOf hrg:ActionItem ;
     rdfs:label "complete action item"@en ;
-    skos:definition '''An action item with an action text, a responsible body, a target, a deadline or
-        timetable, an indicator with a baseline and a status, that serves at least one standard.'''@en ;
+    skos:definition '''An action item with an action text, a responsible body, a target, a deadline or a
+        timetable with a beginning or an end date, an indicator with a baseline and a status, that serves at
+        least one standard.'''@en ;
     owl:equivalentClass [
         a owl:Class ;
         owl:intersectionOf (
@@ -79,7 +83,9 @@ hrg:CompleteActionItem a owl:Class ;
             [ a owl:Restriction ; owl:onProperty hrg:targetStatement ; owl:someValuesFrom rdfs:Literal ]
             [ a owl:Class ; owl:unionOf (
                 [ a owl:Restriction ; owl:onProperty hrg:deadline ; owl:someValuesFrom rdfs:Literal ]
-                [ a owl:Restriction ; owl:onProperty hrg:timetable ; owl:someValuesFrom owl:Thing ] ) ]
+                [ a owl:Restriction ; owl:onProperty hrg:timetable ; owl:someValuesFrom [ a owl:Class ; owl:unionOf (
+                    [ a owl:Restriction ; owl:onProperty time:hasBeginning ; owl:someValuesFrom {_DATED} ]
+                    [ a owl:Restriction ; owl:onProperty time:hasEnd ; owl:someValuesFrom {_DATED} ] ) ] ] ) ]
             [ a owl:Restriction ; owl:onProperty hrg:indicator ;
               owl:someValuesFrom [ a owl:Restriction ; owl:onProperty hrg:baseline ; owl:someValuesFrom owl:Thing ] ]
             [ a owl:Restriction ; owl:onProperty hrg:status ; owl:someValuesFrom owl:Thing ]
@@ -120,6 +126,28 @@ WHERE {
 }
 """
 )
+# OWL cannot compare two dates: the items whose timetable ends before it begins, which the completeness
+# shapes reject, are not complete either.
+_BACKWARDS = (
+    _PREFIXES
+    + """
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT DISTINCT ?item
+%(dataset)s
+WHERE {
+    ?item hrg:timetable ?interval .
+    ?interval time:hasBeginning/time:inXSDDate ?begin ; time:hasEnd/time:inXSDDate ?end .
+    FILTER (STR(?end) < STR(?begin))
+}
+"""
+)
+# The subjects of the inferred graph that no other graph describes.
+_ORPHANS = """
+SELECT DISTINCT ?s WHERE {
+    GRAPH <%(inferred)s> { ?s ?p ?o }
+    FILTER NOT EXISTS { GRAPH ?g { ?s ?q ?v } FILTER (?g != <%(inferred)s>) }
+}
+"""
 # Datatypes of the OWL 2 datatype map that HermiT checks, and the literals that fit each.
 _INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long, XSD.short}
 _DECIMALS = {XSD.decimal, *_INTEGERS}
@@ -274,10 +302,12 @@ def reason(store: Store, *, city: str | None = None, owl: bool = True, write: bo
             )
             continue
         unsatisfiable |= found.unsatisfiable
-        for triple in found.types:
+        backwards = {row[0] for row in store.select(_BACKWARDS % {"dataset": _dataset(store, graphs)}).rows}
+        classes = [(s, p, o) for s, p, o in found.types if not (o == COMPLETE_ACTION_ITEM and s in backwards)]
+        for triple in classes:
             inferred.add(triple)
-        types += len(found.types)
-        complete.extend(str(s) for s, _, o in found.types if o == COMPLETE_ACTION_ITEM)
+        types += len(classes)
+        complete.extend(str(s) for s, _, o in classes if o == COMPLETE_ACTION_ITEM)
     written = 0
     if write:
         written = _write(store, inferred, subjects)
@@ -467,13 +497,18 @@ def _fits(value: Literal, range_: Node) -> bool:
 
 
 def _write(store: Store, inferred: rdflib.Graph, subjects: set[Node]) -> int:
-    """Replace the inferences about these cities' nodes in the ``inferred`` graph; keep the others."""
+    """Replace the inferences about these cities' nodes in the ``inferred`` graph; keep the others.
+
+    Inferences about nodes that no other graph describes any more (an item that a re-ingest deleted)
+    are dropped as well: they are what was inferred for a city before.
+    """
     target = graph_iri("inferred")
     kept = rdflib.Graph()
     if target in store.graphs():
+        gone = {row[0] for row in store.select(_ORPHANS % {"inferred": target}).rows}
         old = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}")
         for triple in old:
-            if triple[0] not in subjects:
+            if triple[0] not in subjects and triple[0] not in gone:
                 kept.add(triple)
     kept += inferred
     store.add_graph(kept, graph="inferred", replace=True)

@@ -27,6 +27,7 @@ import csv
 import enum
 import html
 import io
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -294,13 +295,18 @@ def _report_text(report: ValidationReport) -> str:
         instrument = result.instrument or ""
         item = result.item or ("" if result.instrument == str(result.focus) else str(result.focus))
         groups[instrument][item].append(result)
+
+    def heading(node: str) -> str:
+        label = report.label(node)
+        return f"<{node}>" if label == node else f"{label} <{node}>"
+
     lines: list[str] = []
     for instrument in sorted(groups, key=lambda i: (i == "", report.label(i))):
-        lines.append(f"{report.label(instrument)} <{instrument}>" if instrument else "Outside any instrument")
-        for item in sorted(groups[instrument], key=lambda i: (i != "", _natural(report.label(i)))):
+        lines.append(heading(instrument) if instrument else "Outside any instrument")
+        for item in sorted(groups[instrument], key=lambda i: (i != "", _natural(report.label(i)), i)):
             indent = "  "
             if item:
-                lines.append(f"  {report.label(item)} <{item}>")
+                lines.append(f"  {heading(item)}")
                 indent = "    "
             for r in sorted(groups[instrument][item], key=lambda r: (order[r.severity], r.path or "", r.message)):
                 where = r.path or ""
@@ -321,13 +327,19 @@ def _natural(text: str) -> list[Any]:
 
 
 def _report_graph(report: ValidationReport) -> rdflib.Graph:
+    """Build the SHACL report graph; its blank nodes are numbered in the order of the results.
+
+    The Turtle serializer orders blank nodes by their ids: random ids would give a different file
+    for the same report at each run.
+    """
     graph = rdflib.Graph()
     graph.bind("sh", SH)
-    root = BNode()
+    root = BNode("report")
     graph.add((root, RDF.type, SH.ValidationReport))
     graph.add((root, SH.conforms, Literal(report.conforms)))
-    for result in report.results:
-        node = BNode()
+    width = len(str(len(report.results)))
+    for number, result in enumerate(report.results):
+        node = BNode(f"result{number:0{width}d}")
         graph.add((root, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
         graph.add((node, SH.focusNode, result.focus))
@@ -339,12 +351,15 @@ def _report_graph(report: ValidationReport) -> rdflib.Graph:
         if result.value is not None:
             graph.add((node, SH.value, result.value))
         if result.path:
-            graph.add((node, SH.resultPath, _path_node(graph, result.path)))
+            graph.add((node, SH.resultPath, _path_node(graph, result.path, f"{node}path")))
     return graph
 
 
-def _path_node(graph: rdflib.Graph, path: str) -> Node:
-    """Turn a path written in SPARQL syntax back into a SHACL path (for the Turtle report)."""
+def _path_node(graph: rdflib.Graph, path: str, name: str) -> Node:
+    """Turn a path written in SPARQL syntax back into a SHACL path (for the Turtle report).
+
+    Its blank nodes are ``name`` followed by a number.
+    """
     from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
     from rdflib.paths import Path as RdfPath
     from rdflib.plugins.sparql import prepareQuery
@@ -353,11 +368,15 @@ def _path_node(graph: rdflib.Graph, path: str) -> Node:
 
     algebra = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=PREFIXES).algebra
     triple = algebra["p"]["p"]["triples"][0]
+    numbers = itertools.count()
+
+    def fresh() -> BNode:
+        return BNode(f"{name}{next(numbers)}")
 
     def build(p: URIRef | RdfPath) -> Node:
         if isinstance(p, URIRef):
             return p
-        node = BNode()
+        node = fresh()
         if isinstance(p, InvPath):
             graph.add((node, SH.inversePath, build(p.arg)))
         elif isinstance(p, MulPath):
@@ -365,12 +384,14 @@ def _path_node(graph: rdflib.Graph, path: str) -> Node:
             graph.add((node, kind, build(p.path)))
         elif isinstance(p, SequencePath | AlternativePath):
             items = [build(a) for a in p.args]
-            if isinstance(p, SequencePath):
-                Collection(graph, node, items)
-            else:
-                inner = BNode()
-                Collection(graph, inner, items)
-                graph.add((node, SH.alternativePath, inner))
+            head: Node = node if isinstance(p, SequencePath) else fresh()
+            if isinstance(p, AlternativePath):
+                graph.add((node, SH.alternativePath, head))
+            for position, item in enumerate(items):
+                rest: Node = fresh() if position < len(items) - 1 else RDF.nil
+                graph.add((head, RDF.first, item))
+                graph.add((head, RDF.rest, rest))
+                head = rest
         return node
 
     return build(triple[1])
@@ -572,8 +593,12 @@ class Shapes:
                 raise _UnsupportedError
             if path is None and "$PATH" in text:
                 raise self._fail(shape, "the SPARQL constraint uses $PATH, and the shape has no sh:path")
+            prefixes = self._prefixes(constraint)
+            missing = _undeclared_prefix(prefixes + text)
+            if missing is not None:
+                raise self._fail(shape, f"prefix {missing}: is not declared; add sh:prefixes")
             try:
-                query = _rewrite_select(text, path or "", self._prefixes(constraint), shape)
+                query = _rewrite_select(text, path or "", prefixes, shape)
             except ValueError as err:
                 raise self._fail(shape, f"sh:select: {err}") from None
             templates = tuple(str(m) for m in g.objects(constraint, SH.message))
@@ -602,6 +627,21 @@ class Shapes:
                     raise self._fail(constraint, "every sh:declare needs sh:prefix and sh:namespace")
                 declared[str(prefix)] = str(namespace)
         return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in declared.items())
+
+
+_PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+# A prefixed name: a prefix (or none) and a colon, not inside a variable, a local name or a blank node label.
+_PREFIXED_NAME = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*)?:")
+
+
+def _undeclared_prefix(query: str) -> str | None:
+    """Return the first prefix a query uses without declaring it (``""`` for the empty prefix), or None."""
+    masked = _mask(query)
+    declared = {m.group(1) or "" for m in _PREFIX_DECLARATION.finditer(masked)}
+    for match in _PREFIXED_NAME.finditer(masked):
+        if (match.group(1) or "") not in declared:
+            return match.group(1) or ""
+    return None
 
 
 class _UnsupportedError(Exception):
@@ -913,10 +953,22 @@ def _final_query(check: _Check, dataset: str) -> str:
     return query.replace(_TARGET, "FILTER (false)", 1)
 
 
+def _rdf_format(path: str | Path) -> RdfFormat:
+    """Return the RDF format a file's extension names; validation has no option to name it otherwise."""
+    try:
+        return RdfFormat.for_path(path)
+    except BadInputError:
+        known = [suffix for fmt in RdfFormat for suffix in fmt.suffixes]
+        raise BadInputError(
+            f"{path}: cannot tell the RDF format from the file name: use the extension "
+            f"{', '.join(known[:-1])} or {known[-1]}"
+        ) from None
+
+
 def _read_rdf(source: str | Path | bytes, name: str) -> rdflib.Graph:
     """Parse an RDF file into an rdflib Graph, with the line and column of a syntax error."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    fmt = RdfFormat.TURTLE if isinstance(source, bytes) else RdfFormat.for_path(source)
+    fmt = RdfFormat.TURTLE if isinstance(source, bytes) else _rdf_format(source)
     try:
         triples = list(ox.parse(data, format=fmt.oxigraph))
     except SyntaxError as err:
@@ -1212,6 +1264,7 @@ _CONTEXT = f"""
     PREFIX hrg: <{_HRG}>
     PREFIX eli: <http://data.europa.eu/eli/ontology#>
     PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     SELECT ?kind ?node ?other %%DATASET%% WHERE {{
         VALUES ?node {{ %%NODES%% }}
         {{ ?node eli:is_part_of ?other . BIND ("parent" AS ?kind) }}
@@ -1220,7 +1273,8 @@ _CONTEXT = f"""
         UNION {{ ?node hrg:linkSubject ?other . BIND ("owner" AS ?kind) }}
         UNION {{ ?node dcterms:title ?other . BIND ("title" AS ?kind) }}
         UNION {{ ?node hrg:number ?other . BIND ("number" AS ?kind) }}
-    }}"""
+        UNION {{ ?node skos:prefLabel ?other . BIND ("name" AS ?kind) }}
+    }} ORDER BY ?kind ?node ?other"""
 _COUNT_ITEMS = f"SELECT (COUNT(DISTINCT ?item) AS ?items) %%DATASET%% WHERE {{ ?item a <{_HRG}ActionItem> }}"
 _INSTRUMENT_KINDS = f"""SELECT ?kind %%DATASET%% WHERE {{
     ?kind <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{_HRG}LocalInstrument> }}"""
@@ -1285,17 +1339,19 @@ def _with_context(results: list[ValidationResult], scopes: Sequence[_Scope]) -> 
     placed = [
         replace(r, item=item, instrument=instrument) for r in results for item, instrument in [place(str(r.focus))]
     ]
-    labels = dict(facts["title"])
-    labels.update({node: f"item {number}" for node, number in facts["number"].items() if node not in labels})
+    # Action items go by their number ("item HE-03"); other provisions and nodes by their own label
+    # ("Article 15 — Right to housing"), else the kind and number of the provision.
+    labels = {node: f"item {number}" for node, number in facts["number"].items() if node in facts["item"]}
+    for source in (facts["title"], facts["name"]):
+        labels.update({node: name for node, name in source.items() if node not in labels})
+    labels.update({node: f"provision {number}" for node, number in facts["number"].items() if node not in labels})
     checked = 0
     for scope in scopes:
         count = scope.select(_COUNT_ITEMS.replace("%%DATASET%%", scope.dataset())).rows[0][0]
         checked += int(count) if isinstance(count, Literal) else 0
     incomplete = {r.item for r in placed if r.severity is Severity.VIOLATION and r.item in facts["item"]}
     order = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    placed.sort(
-        key=lambda r: (r.instrument or "", r.item or "", order[r.severity], str(r.focus), r.path or "", r.message)
-    )
+    placed.sort(key=lambda r: (r.instrument or "", r.item or "", order[r.severity], str(r.focus), *r.key()[1:]))
     return ValidationReport(tuple(placed), checked, checked - len(incomplete), labels)
 
 
@@ -1318,7 +1374,7 @@ def validate_files(files: Sequence[str | Path], *, shapes: Shapes | None = None)
             path = Path(file)
             if not path.is_file():
                 raise BadInputError(f"{path}: no such file")
-            fmt = RdfFormat.for_path(path)
+            fmt = _rdf_format(path)
             target = None if fmt.holds_graphs else f"urn:hrgraph:file:{number}"
             scratch.load(path, format=fmt, graph=target)
             data_graphs.append(target)
@@ -1465,21 +1521,23 @@ def _scorecard_html(card: Scorecard) -> str:
     )
 
 
-def _city_iri(store: Store, slug: str) -> str:
+def _city_node(store: Store, slug: str) -> tuple[str, str | None]:
+    """Return the city's IRI and its stored name (skos:prefLabel), if it has one."""
     query = (
-        f"SELECT ?city WHERE {{ GRAPH <{graph_iri('city/' + slug)}> "
-        f"{{ ?city a <{_HRG}LocalGovernment> }} }} ORDER BY ?city LIMIT 1"
+        f"SELECT ?city ?name WHERE {{ GRAPH <{graph_iri('city/' + slug)}> {{ ?city a <{_HRG}LocalGovernment> "
+        "OPTIONAL { ?city <http://www.w3.org/2004/02/skos/core#prefLabel> ?name } } } ORDER BY ?city ?name LIMIT 1"
     )
     rows = store.select(query).rows
     if not rows or rows[0][0] is None:
         raise BadInputError(f"the graph city/{slug} has no hrg:LocalGovernment: ingest the city first")
-    return str(rows[0][0])
+    return str(rows[0][0]), None if rows[0][1] is None else str(rows[0][1])
 
 
 def scorecard(store: Store, city: str) -> Scorecard:
     """Score a city against the elements of a human rights city (``shapes/scorecard.ttl``).
 
-    Each element is met, partly met or not met, with the evidence found and what to add.
+    Each element is met, partly met or not met, with the evidence found and what to add. The
+    scorecard names the city as the store does (its skos:prefLabel), however ``city`` was written.
 
     >>> from hrgraph.store import open_store
     >>> city = b"<https://w3id.org/hrgraph/city/x/> a <https://w3id.org/hrgraph/ontology#LocalGovernment> ."
@@ -1498,10 +1556,10 @@ def scorecard(store: Store, city: str) -> Scorecard:
         for g in ("ontology", "standards", "inferred", f"city/{slug}", f"curated/{slug}")
         if graph_iri(g) in names
     )
-    city_iri = _city_iri(store, slug)
+    city_iri, name = _city_node(store, slug)
     scope = _Scope(store, graphs=graphs, allowed=frozenset({city_iri}))
     results = _evaluate(shapes, scope)
-    return _assemble(shapes.graph, results, city, city_iri)
+    return _assemble(shapes.graph, results, name or city, city_iri)
 
 
 def _assemble(graph: rdflib.Graph, results: Sequence[ValidationResult], city: str, city_iri: str) -> Scorecard:
