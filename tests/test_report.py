@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal
 
+from hrgraph.cli import main
 from hrgraph.cli_report import push, report
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.queries import catalogue, find_query, run_query
@@ -81,9 +82,12 @@ def test_upr_matrix_lists_every_recommendation_and_marks_the_route(reports: dict
     matrix = reports["upr"].table("UPR matrix").records()
     recommendations = {r["recommendation_iri"] for r in matrix}
     assert len(recommendations) == 215  # Slovenia, cycle 3 (the latest)
-    direct = [r for r in matrix if r["recommendation_iri"] == REC_121_36 and r["measure_number"] == "H-02"]
+    direct = [
+        r
+        for r in matrix
+        if r["recommendation_iri"] == REC_121_36 and r["measure_number"] == "H-02" and r["route"] == "direct"
+    ]
     assert len(direct) == 1
-    assert "direct" in str(direct[0]["route"])
     assert direct[0]["link_status"] == "curated"  # the proposal was accepted: shown once, as curated
     assert direct[0]["assessment"] == "implemented"  # H-02 is completed
     assert direct[0]["responsible_body"] == "Department of Social Affairs"
@@ -98,9 +102,10 @@ def test_upr_matrix_lists_every_recommendation_and_marks_the_route(reports: dict
 def test_upr_summary_adds_up(reports: dict[str, Report]) -> None:
     summary = {r["metric"]: r["value"] for r in reports["upr"].table("Summary").records()}
     assert summary["recommendations"] == 215
-    assert summary["with a local response"] == 134
-    assert summary["without a local response"] == 215 - 134
+    assert summary["with a local response"] == 121
+    assert summary["without a local response"] == 215 - 121
     assert summary["  answered directly by a measure"] == 1
+    assert summary["  answered only through proposed links not yet reviewed"] == 120
 
 
 def test_treaty_linkage_statuses_and_routes(lakeside: Store, reports: dict[str, Report]) -> None:
@@ -124,7 +129,7 @@ def test_vlr_rows_indicators_and_trends(reports: dict[str, Report]) -> None:
     assert (housing["baseline_year"], housing["baseline_value"]) == ("2021", 0.0)
     assert (housing["latest_year"], housing["latest_value"]) == ("2024", 88.0)
     assert housing["trend"] == "rising"
-    assert housing["action_items"] == "H-01 (in progress)"
+    assert housing["action_items"] == "H-01 (in progress)"  # stated, and proposed before: shown once, as stated
     assert "ICESCR art. 11" in str(housing["articles"])
     meals = rows[("2.1", "Pupils receiving free school meals")]
     assert meals["trend"] == "falling"
@@ -135,6 +140,69 @@ def test_vlr_rows_indicators_and_trends(reports: dict[str, Report]) -> None:
     # the proposal to link H-03 to target 4.7 was rejected
     assert not any(target == "4.7" for target, _ in rows)
     assert rows[("10.2", None)]["action_items"] == "Equal Treatment Ordinance § 3"
+
+
+def _upr_cells(report: Report, paragraph: str) -> list[str]:
+    """The cells of a recommendation's row in the Markdown UPR report."""
+    text = render(report, OutputFormat.MD)[""].decode()
+    line = next(line for line in text.splitlines() if line.startswith(f"| {paragraph} |"))
+    return line.removeprefix("| ").removesuffix(" |").split(" | ")
+
+
+def test_each_route_of_a_response_has_its_own_status(reports: dict[str, Report]) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    routes = {
+        r["route"]: (r["link_status"], r["confidence"], r["assessment"])
+        for r in matrix
+        if r["recommendation_iri"] == REC_121_36 and r["measure_number"] == "H-02"
+    }
+    # curated: the link to the recommendation; proposed: the theme, and CEDAW art. 5 through it
+    assert routes == {
+        "direct": ("curated", 0.78, "implemented"),
+        "article: CEDAW art. 5 (Domestic violence)": ("proposed", 0.66, "not assessed (link proposed)"),
+        "theme: Domestic violence": ("proposed", 0.7, "not assessed (link proposed)"),
+    }
+    measures = _upr_cells(reports["upr"], "121.36")[3]
+    assert measures.endswith(
+        "— completed — direct (curated); article: CEDAW art. 5 (Domestic violence) (proposed, confidence 0.66); "
+        "theme: Domestic violence (proposed, confidence 0.70)"
+    )
+
+
+def test_the_assessment_rests_on_stated_and_curated_links(reports: dict[str, Report]) -> None:
+    assert _upr_cells(reports["upr"], "121.36")[4] == "implemented: 1 completed"  # H-02, curated
+    # H-02 is completed too, but only proposals tie it to these recommendations on domestic violence
+    assert (
+        _upr_cells(reports["upr"], "121.13")[4] == "not assessed: only proposed links, not yet reviewed (1 action item)"
+    )
+    assert (
+        _upr_cells(reports["upr"], "122.121")[4]
+        == "not assessed: only proposed links, not yet reviewed (2 action items)"
+    )
+
+
+def test_an_article_of_several_rights_answers_only_for_the_theme_the_measure_serves(
+    reports: dict[str, Report],
+) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    section = [r for r in matrix if str(r["measure_iri"]).endswith("/equal-treatment-ordinance/sec_2")]
+    # § 2 states CEDAW art. 2, which enshrines three rights themes; a proposal links § 2 to one of them
+    assert {r["route"] for r in section} == {
+        "article: CEDAW art. 2 (Gender equality and elimination of discrimination against women)",
+        "theme: Gender equality and elimination of discrimination against women",
+    }
+    assert {r["link_status"] for r in section} == {"proposed"}  # the weaker of the two links
+    assert not [r for r in section if r["recommendation_iri"] == REC_121_36]  # domestic violence
+
+
+def test_the_recipe_for_recommendations_answered_only_by_proposals(reports: dict[str, Report]) -> None:
+    recipe = (Path(__file__).parent.parent / "queries" / "README.md").read_text()
+    pattern = re.search(r"-O md \| grep '([^']+)'", recipe)
+    assert pattern, "the recipe in queries/README.md"
+    text = render(reports["upr"], OutputFormat.MD)[""].decode()
+    summary = {r["metric"]: r["value"] for r in reports["upr"].table("Summary").records()}
+    found = [line for line in text.splitlines() if pattern.group(1) in line]
+    assert len(found) == summary["  answered only through proposed links not yet reviewed"] == 120
 
 
 def test_gaps(reports: dict[str, Report]) -> None:
@@ -185,6 +253,141 @@ def test_a_city_report_needs_a_city(lakeside: Store) -> None:
         build_report(lakeside, "upr", ReportParams(city=None))
     with pytest.raises(UnknownNameError, match="unknown report"):
         build_report(lakeside, "annual", ReportParams(city="Lakeside"))
+
+
+# --- cities with no country, two plans, no items; States and goals the store does not hold -----------
+
+EMPTYVILLE = b"""
+@prefix hrg: <https://w3id.org/hrgraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/hrgraph/city/emptyville/> a hrg:LocalGovernment ;
+    skos:prefLabel "Emptyville"@en ;
+    hrg:country <https://w3id.org/hrgraph/id/state/croatia> .
+"""
+
+
+@pytest.fixture(scope="module")
+def variant() -> Iterator[Store]:
+    """The fixture cities, with Twinfield (no country, two plans) and Emptyville (Croatia, no action items)."""
+    if not corpus_files():
+        pytest.skip("the built standards corpus is not present")
+    with EmbeddedStore() as store:
+        load_fixture(store)
+        store.load(DATA / "twinfield-city.ttl", graph="city/Twinfield")
+        store.load(EMPTYVILLE, format=RdfFormat.TURTLE, graph="city/Emptyville")
+        yield store
+
+
+def test_gaps_say_when_the_store_holds_no_recommendations_to_the_state(variant: Store) -> None:
+    gaps = build_report(variant, "gaps", ReportParams(city="Emptyville"))
+    assert gaps.introduction[1] == (
+        "Committed articles or targets without a measure: 0; action items without a link: 0. "
+        "The store holds no UPR recommendations to Croatia, so none are compared."
+    )
+    assert [t.name for t in gaps.tables] == ["Commitments", "Action items"]
+    twinfield = build_report(variant, "gaps", ReportParams(city="Twinfield"))
+    assert twinfield.introduction[1].endswith(
+        "UPR recommendations are not compared: the city has no country in the store (give --state)."
+    )
+
+
+def test_recommendations_asked_for_and_not_held_name_what_the_store_holds(variant: Store) -> None:
+    for name in ("upr", "gaps"):
+        with pytest.raises(
+            BadInputError,
+            match=r"^the store holds no UPR recommendations to Slovenia in cycle 9: it holds cycles 2, 3$",
+        ):
+            build_report(variant, name, ReportParams(city="Lakeside", cycle=9))
+        with pytest.raises(
+            BadInputError,
+            match=r"^the store holds no UPR recommendations to Narnia: it holds those to Slovenia \(cycles 2, 3\)$",
+        ):
+            build_report(variant, name, ReportParams(city="Lakeside", state="Narnia"))
+    with pytest.raises(BadInputError, match=r"to Croatia: it holds those to Slovenia \(cycles 2, 3\)$"):
+        build_report(variant, "upr", ReportParams(city="Emptyville"))
+    with pytest.raises(BadInputError, match="give --state"):
+        build_report(variant, "gaps", ReportParams(city="Twinfield", cycle=3))
+    with EmbeddedStore() as bare:
+        bare.load(EMPTYVILLE, format=RdfFormat.TURTLE, graph="city/Emptyville")
+        with pytest.raises(BadInputError, match=r"holds no UPR recommendations: run `hrgraph init`"):
+            build_report(bare, "upr", ReportParams(city="Emptyville"))
+
+
+def test_an_unknown_goal_or_instrument_is_an_error(disk_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = ["--city", "Lakeside", "--store", str(disk_store)]
+    assert main(["report", "vlr", *store, "--goal", "18"]) == 2
+    assert capsys.readouterr().err.strip() == "hrgraph: error: no SDG goal 18 in the store (it holds goals 1 to 17)"
+    assert main(["report", "vlr", *store, "--goal", "http://metadata.un.org/sdg/18"]) == 2
+    assert "no SDG goal http://metadata.un.org/sdg/18" in capsys.readouterr().err
+    assert main(["report", "treaty-linkage", *store, "--instrument", "https://w3id.org/hrgraph/id/nope"]) == 2
+    assert "no instrument 'https://w3id.org/hrgraph/id/nope' in the store" in capsys.readouterr().err
+    assert main(["report", "treaty-linkage", *store, "--instrument", "https://w3id.org/hrgraph/id/icescr"]) == 0
+    assert "ICESCR" in capsys.readouterr().out
+
+
+def test_vlr_without_a_state_lists_no_recommendations(variant: Store) -> None:
+    vlr = build_report(variant, "vlr", ReportParams(city="Twinfield"))
+    assert [r["recommendations"] for r in vlr.table("VLR").records()] == [None, None, None]
+    assert "none here: the city has no country; give --state" in vlr.introduction[2]
+    slovenia = build_report(variant, "vlr", ReportParams(city="Twinfield", state="Slovenia"))
+    targets = [r for r in slovenia.table("VLR").records() if r["target_number"] == "11.1"]
+    assert len(targets) == 2 and all("A/HRC/43/15 para. 122.89" in str(r["recommendations"]) for r in targets)
+
+
+def test_vlr_names_items_by_plan_and_counts_targets_not_goals(variant: Store) -> None:
+    vlr = build_report(variant, "vlr", ReportParams(city="Twinfield"))
+    rows = {(r["target_number"], r["local_indicator"]): r for r in vlr.table("VLR").records()}
+    assert rows[("11.1", None)]["action_items"] == "Housing Plan: A-01 (in progress); Youth Plan: A-01 (in progress)"
+    assert rows[("11 (the goal)", "Share of new homes let to young people")]["action_items"] == (
+        "Housing Plan: B-01 (planned, link proposed)"
+    )
+    assert vlr.introduction[1] == "The measures of Twinfield contribute to 1 target of 1 goal (11)."
+    lakeside = build_report(variant, "vlr", ReportParams(city="Lakeside"))  # one plan: numbers alone
+    assert "H-01 (in progress)" in {r["action_items"] for r in lakeside.table("VLR").records()}
+
+
+def test_coverage_counts_an_item_of_two_departments_once(variant: Store) -> None:
+    coverage = build_report(variant, "coverage", ReportParams(city="Twinfield"))
+    departments = {r["department"]: r["action_items"] for r in coverage.table("Departments").records()}
+    assert departments == {"Housing Department": 2, "Youth Office": 2}  # A-01 of the housing plan in both
+    city = coverage.table("Cities").records()
+    assert [(r["city"], r["action_items"], r["linked_items"]) for r in city] == [("Twinfield", 3, 3)]
+    assert coverage.introduction[1].startswith("Twinfield has 3 action items, 3 of them linked to a standard.")
+    empty = build_report(variant, "coverage", ReportParams(city="Emptyville"))
+    assert empty.introduction[1].startswith("Emptyville has 0 action items, 0 of them linked to a standard.")
+
+
+def test_numbers_are_shown_as_stored(variant: Store) -> None:
+    vlr = build_report(variant, "vlr", ReportParams(city="Twinfield"))
+    for fmt in (OutputFormat.CSV, OutputFormat.MD, OutputFormat.HTML):
+        text = render(vlr, fmt)[""].decode()
+        assert "0.315" in text and "0.3871" in text, fmt
+    assert "| 0.315 | 2024 | 0.3871 | rising |" in _docx_text(render(vlr, OutputFormat.DOCX)[""])
+    linkage = build_report(variant, "treaty-linkage", ReportParams(city="Twinfield"))
+    assert ",proposed,0.3871," in render(linkage, OutputFormat.CSV)[""].decode()  # the full data
+    assert "| proposed | 0.39 |" in render(linkage, OutputFormat.MD)[""].decode()  # for reading
+
+
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(variant: Store) -> None:
+    from openpyxl import load_workbook
+
+    linkage = build_report(variant, "treaty-linkage", ReportParams(city="Twinfield"))
+    book = load_workbook(__import__("io").BytesIO(render(linkage, OutputFormat.XLSX)[""]))
+    cells = [c for row in book["Treaty linkage"].iter_rows() for c in row if str(c.value).startswith("=")]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ('=HYPERLINK("https://example.org","Open a youth shelter")', "s")
+    ]
+
+
+def test_a_device_gets_the_main_file_only(
+    reports: dict[str, Report], capsys: pytest.CaptureFixture[str], disk_store: Path
+) -> None:
+    assert write_report(reports["gaps"], OutputFormat.CSV, Path("/dev/null")) == [Path("/dev/null")]
+    assert write_report(reports["coverage"], OutputFormat.HTML, Path("/dev/null")) == [Path("/dev/null")]
+    command = ["report", "gaps", "--city", "Lakeside", "--store", str(disk_store), "-O", "csv", "-o", "/dev/null"]
+    assert main(command) == 0
+    assert "/dev/null is not a regular file: wrote the first table only, of 3" in capsys.readouterr().err
+    assert not list(Path("/dev").glob("null-*"))  # no file beside the device
 
 
 # --- the queries -------------------------------------------------------------------------------------

@@ -53,6 +53,35 @@ def test_every_report_has_rows(reports: dict[str, Report]) -> None:
     assert {r["link_status"] for r in matrix if r["measure_iri"]} <= {"stated by the city", "curated", "proposed"}
 
 
+def test_each_route_has_the_status_of_its_own_link(reports: dict[str, Report]) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    routes = {
+        r["route"]: r["link_status"] for r in matrix if r["paragraph"] == "121.3" and r["measure_number"] == "WO-01"
+    }
+    # the plan cites ICESCR art. 6 for WO-01; the other articles and the theme are proposals
+    assert routes["article: ICESCR art. 6 (Right to work and labour rights)"] == "stated by the city"
+    assert routes["article: CEDAW art. 11 (Right to work and labour rights)"] == "proposed"
+    assert routes["theme: Right to work and labour rights"] == "proposed"
+    # ICERD art. 5 enshrines eight rights themes: a measure citing it answers only for a theme it is linked to,
+    # and those links are proposals here
+    icerd = {r["link_status"] for r in matrix if str(r["route"]).startswith("article: ICERD art. 5 ")}
+    assert icerd == {"proposed"}
+
+
+def test_the_assessment_counts_no_unreviewed_proposal(reports: dict[str, Report]) -> None:
+    text = render(reports["upr"], OutputFormat.MD)[""].decode()
+    row = next(line for line in text.splitlines() if line.startswith("| 121.4 |"))
+    # PA-02 and PS-02 are completed, but only proposals tie them to the recommendation
+    assert row.endswith("| not assessed: only proposed links, not yet reviewed (2 action items, 20 provisions) |")
+
+
+def test_vlr_and_coverage_count_the_same_targets(reports: dict[str, Report]) -> None:
+    vlr = reports["vlr"]
+    assert any(str(r["target_number"]).endswith("(the goal)") for r in vlr.table("VLR").records())
+    targets = len(reports["coverage"].table("SDG targets").rows)
+    assert vlr.introduction[1].startswith(f"The measures of {CITY} contribute to {targets} targets of ")
+
+
 @pytest.mark.parametrize("name", sorted(REPORTS))
 @pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.label)
 def test_golden(reports: dict[str, Report], name: str, fmt: OutputFormat) -> None:

@@ -68,8 +68,11 @@ def report(
             click.echo(f"writing the first table only; give -o FILE for all {len(built.tables)} tables", err=True)
         write_output(files[""], None)
         return
-    for path in write_report(built, chosen, output):
+    written = write_report(built, chosen, output)
+    for path in written:
         click.echo(f"wrote {path}", err=True)
+    if chosen is OutputFormat.CSV and len(written) < len(built.tables):
+        click.echo(f"{output} is not a regular file: wrote the first table only, of {len(built.tables)}", err=True)
 
 
 @click.command(name="push")

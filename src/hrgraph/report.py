@@ -362,17 +362,27 @@ def _resolve(store: Store, params: ReportParams, *, need_state: bool = False) ->
     if need_state and state is None:
         raise BadInputError("say which State's UPR recommendations to use: give --state (the city has no hrg:country)")
     instrument = params.instrument
-    if instrument and ":" not in instrument:
+    if instrument:
         columns, rows = _select(store, "instruments", {})
-        found_iri = [r[0] for r in rows if str(r[1]).lower() == instrument.lower()]
+        if ":" in instrument:
+            found_iri = [r[0] for r in rows if str(r[0]) == instrument]
+        else:
+            found_iri = [r[0] for r in rows if str(r[1]).lower() == instrument.lower()]
         if not found_iri:
-            raise UnknownNameError(f"no instrument abbreviated {instrument!r} in the store")
+            what = "" if ":" in instrument else "abbreviated "
+            raise UnknownNameError(f"no instrument {what}{instrument!r} in the store")
         instrument = str(found_iri[0])
     goal = params.goal
-    if goal and ":" not in goal:
-        if not re.fullmatch(r"\d{1,2}", goal):
-            raise BadInputError(f"not an SDG goal number: {goal!r}")
-        goal = SDG_BASE + str(int(goal))
+    if goal:
+        if ":" not in goal:
+            if not re.fullmatch(r"\d{1,2}", goal):
+                raise BadInputError(f"not an SDG goal number: {goal!r}")
+            goal = SDG_BASE + str(int(goal))
+        _, targets = _select(store, "sdg-targets", {})
+        goals = sorted({int(str(t[0])) for t in targets})
+        if goal not in {SDG_BASE + str(g) for g in goals}:
+            held = f" (it holds goals {goals[0]} to {goals[-1]})" if goals else ": run `hrgraph init`"
+            raise UnknownNameError(f"no SDG goal {params.goal} in the store{held}")
     return _Context(
         city=city_name,
         city_graph=city_graph,
@@ -435,11 +445,42 @@ def _review(store: Store, context: _Context, cycle: int | None) -> _Review | Non
     return _Review(chosen, columns, kept, m_columns, responses)
 
 
+_HELD_REVIEWS = """
+PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?state ?name ?cycle WHERE {
+  GRAPH <https://w3id.org/hrgraph/graph/standards> {
+    ?cycleIri hrg:stateUnderReview ?state ; hrg:cycleNumber ?cycle .
+    FILTER EXISTS { ?recommendation hrg:inCycle ?cycleIri }
+    OPTIONAL { ?state skos:prefLabel ?name }
+  }
+}
+"""
+
+
+def _no_review(store: Store, context: _Context, cycle: int | None) -> BadInputError:
+    """Say that the store holds no recommendations to the State (in the cycle), and which it does hold."""
+    held: dict[str, tuple[str, set[int]]] = {}
+    for state, name, number in store.select(_HELD_REVIEWS).rows:
+        label = str(name) if name is not None else str(state).rsplit("/", 1)[-1]
+        held.setdefault(str(state), (label, set()))[1].add(int(str(number)))
+    asked = f"{context.state_name or context.state}" + ("" if cycle is None else f" in cycle {cycle}")
+    if context.state in held:
+        cycles = ", ".join(str(c) for c in sorted(held[str(context.state)][1]))
+        return BadInputError(f"the store holds no UPR recommendations to {asked}: it holds cycles {cycles}")
+    if held:
+        states = "; ".join(
+            f"{label} (cycles {', '.join(str(c) for c in sorted(cycles))})" for label, cycles in sorted(held.values())
+        )
+        return BadInputError(f"the store holds no UPR recommendations to {asked}: it holds those to {states}")
+    return BadInputError("the store holds no UPR recommendations: run `hrgraph init` to load them")
+
+
 def _upr(store: Store, params: ReportParams) -> Report:
     context = _resolve(store, params, need_state=True)
     review = _review(store, context, params.cycle)
     if review is None:
-        raise BadInputError(f"the store holds no UPR recommendations to {context.state}: run `hrgraph init`")
+        raise _no_review(store, context, params.cycle)
     cycle = review.cycle
     context = replace(context, cycle=cycle)
     rec = {c: i for i, c in enumerate(review.columns)}
@@ -524,6 +565,11 @@ def _upr(store: Store, params: ReportParams) -> Report:
             for m in answered.get(str(r[rec["recommendation_iri"]]), [])
         )
     )
+    proposed_only = 0
+    for r in recommendations:
+        found = answered.get(str(r[rec["recommendation_iri"]]), [])
+        if found and all(m[m_columns.index("link_status")] == "proposed" for m in found):
+            proposed_only += 1
     positions = Counter(str(r[rec["position"]] or "no position") for r in recommendations)
     measures = {str(m[m_columns.index("measure_iri")]) for m in responses}
     by_position: list[list[Cell]] = [[f"  {p}", n] for p, n in sorted(positions.items())]
@@ -532,6 +578,7 @@ def _upr(store: Store, params: ReportParams) -> Report:
         *by_position,
         ["with a local response", with_response],
         ["  answered directly by a measure", direct],
+        ["  answered only through proposed links not yet reviewed", proposed_only],
         ["without a local response", total - with_response],
         ["local measures that respond", len(measures)],
     ]
@@ -548,13 +595,17 @@ def _upr(store: Store, params: ReportParams) -> Report:
         f"provisions and action items, to the recommendations made to {context.state_name} in cycle {cycle} "
         "of the Universal Periodic Review.",
         f"Of the {total} recommendations of the cycle, {with_response} have at least one local response "
-        f"({direct} of them a measure linked to the recommendation itself) and {total - with_response} have none.",
+        f"({direct} of them a measure linked to the recommendation itself; {proposed_only} only through links "
+        f"proposed by hrgraph and not yet reviewed) and {total - with_response} have none.",
         "A measure responds to a recommendation when a link ties it to the recommendation, to one of its rights "
-        "themes, or to an article or paragraph in which one of those themes is enshrined; the route column says "
-        "which. Links stated in the city's own documents and links a curator accepted are shown as such; links "
-        "proposed by hrgraph and not yet reviewed are marked 'proposed' and should be checked before submission.",
-        "The implementation assessment is a draft derived from the status of each action item; reporting staff "
-        "should confirm or correct it.",
+        "themes, or to an article or paragraph in which one of those themes is enshrined (where the article "
+        "enshrines several rights, the measure must also be linked to the recommendation's theme, and the weaker "
+        "of the two links counts); the route column says which, each route with its own link status. Links stated "
+        "in the city's own documents and links a curator accepted are shown as such; links proposed by hrgraph "
+        "and not yet reviewed are marked 'proposed' and should be checked before submission.",
+        "The implementation assessment is a draft derived from the status of the action items that respond through "
+        "a stated or curated link; responses that rest only on proposed links are not assessed until they are "
+        "reviewed. Reporting staff should confirm or correct it.",
     )
     charts = (
         Chart(
@@ -576,11 +627,37 @@ def _upr(store: Store, params: ReportParams) -> Report:
     )
 
 
+def _firmest(items: Cell) -> Cell:
+    """Name each measure of a VLR row once, with its firmest link to the target.
+
+    A proposal beside a stated or curated link of the same measure to the same target adds nothing
+    (the query lists both: keeping the firmest there would cost a lookup per link on a large network).
+
+    >>> _firmest("H-01 (in progress); H-01 (in progress, link proposed); H-02 (planned, link proposed)")
+    'H-01 (in progress); H-02 (planned, link proposed)'
+    """
+    if not isinstance(items, str):
+        return items
+    parts = items.split("; ")
+    firm = {p for p in parts if not p.endswith("link proposed)")}
+
+    def without_proposal(part: str) -> str:
+        return (
+            part.replace(", link proposed)", ")")
+            if part.endswith(", link proposed)")
+            else part[: -len(" (link proposed)")]
+        )
+
+    return "; ".join(p for p in parts if p in firm or without_proposal(p) not in firm)
+
+
 def _vlr(store: Store, params: ReportParams) -> Report:
     context = _resolve(store, params)
     bindings = {**context.bindings(), "state": context.state, "goal": context.goal}
     columns, rows = _select(store, "vlr-table", bindings)
     col = {c: i for i, c in enumerate(columns)}
+    for found in rows:
+        found[col["action_items"]] = _firmest(found[col["action_items"]])
     seen = {(r[col["city"]], r[col["target_iri"]], r[col["indicator_iri"]]) for r in rows}
     i_columns, indicators = _select(store, "local-indicators", context.bindings())
     icol = {c: i for i, c in enumerate(i_columns)}
@@ -655,16 +732,22 @@ def _vlr(store: Store, params: ReportParams) -> Report:
     charts = (_heatmap(coverage, targets), _status_chart(departments))
     place = context.city or "the network"
     goals = sorted({int(str(r[col["goal_number"]])) for r in all_rows})
+    # a measure linked to a goal as a whole has a row of its own ("11 (the goal)"): it is not a target
+    reached = {r[col["target_iri"]] for r in all_rows if not str(r[col["target_number"]]).endswith("(the goal)")}
+    if context.state_name:
+        recommendations = f"the UPR recommendations to {context.state_name}"
+    else:
+        recommendations = "the UPR recommendations to the State (none here: the city has no country; give --state)"
     introduction = (
         f"This table supports the Voluntary Local Review of {place}: for each SDG target its measures contribute to, "
         "it sets the global indicators beside the local ones, with their baseline, latest value and trend, and lists "
         "the local action items and their status. An item marked 'link proposed' reaches the target only through a "
         "link hrgraph proposed and nobody has reviewed yet: check it before submission.",
-        f"The measures of {place} contribute to {len({r[col['target_iri']] for r in all_rows})} targets of "
-        f"{len(goals)} goals ({', '.join(str(g) for g in goals) or 'none'}).",
+        f"The measures of {place} contribute to {len(reached)} {'target' if len(reached) == 1 else 'targets'} of "
+        f"{len(goals)} {'goal' if len(goals) == 1 else 'goals'} ({', '.join(str(g) for g in goals) or 'none'}).",
         "Each target is also tied to the human rights obligations it corresponds to: the articles of the crosswalk "
-        "between the SDG targets and the human rights instruments, and the UPR recommendations to "
-        f"{context.state_name or 'the State'} tagged with the goal whose themes are enshrined in those articles.",
+        f"between the SDG targets and the human rights instruments, and {recommendations} tagged with the goal "
+        "whose themes are enshrined in those articles.",
     )
     return Report(
         "vlr",
@@ -745,7 +828,7 @@ def _treaty_linkage(store: Store, params: ReportParams) -> Report:
 
 
 def _gaps(store: Store, params: ReportParams) -> Report:
-    context = _resolve(store, params)
+    context = _resolve(store, params, need_state=params.cycle is not None)
     drop = ["city"] if context.city is not None else []
     c_columns, commitments = _select(store, "gaps-commitments", context.bindings())
     i_columns, items = _select(store, "gaps-items", context.bindings())
@@ -772,6 +855,8 @@ def _gaps(store: Store, params: ReportParams) -> Report:
     ]
     unanswered: list[list[Cell]] = []
     review = None if context.state is None else _review(store, context, params.cycle)
+    if review is None and context.state is not None and (params.state or params.cycle is not None):
+        raise _no_review(store, context, params.cycle)
     cycle = None if review is None else review.cycle
     if review is not None:
         rec = {c: i for i, c in enumerate(review.columns)}
@@ -802,12 +887,17 @@ def _gaps(store: Store, params: ReportParams) -> Report:
         )
     context = replace(context, cycle=cycle)
     place = context.city or "the cities of the network"
+    if review is not None:
+        upr = f"; UPR recommendations without a local response: {len(unanswered)}."
+    elif context.state is not None:
+        upr = f". The store holds no UPR recommendations to {context.state_name}, so none are compared."
+    else:
+        upr = ". UPR recommendations are not compared: the city has no country in the store (give --state)."
     introduction = (
         f"Where the commitments and the plans of {place} are not yet matched: standards it committed to with no "
         "local measure, action items tied to no standard, and UPR recommendations with no local response.",
         f"Committed articles or targets without a measure: {len(commitments)}; action items without a link: "
-        f"{len(items)}"
-        + (f"; UPR recommendations without a local response: {len(unanswered)}." if context.state else "."),
+        f"{len(items)}{upr}",
     )
     return Report(
         "gaps",
@@ -866,12 +956,15 @@ def _coverage(store: Store, params: ReportParams) -> Report:
             query="departments",
         )
     )
-    d_col = {c: i for i, c in enumerate(departments[0])}
-    per_city: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
-    for r in departments[1]:
-        totals = per_city[str(r[d_col["city"]])]
-        totals[0] += int(str(r[d_col["action_items"]]))
-        totals[1] += int(str(r[d_col["linked_items"]]))
+    # an item of several responsible bodies is a row of each department: count the city's items once
+    i_columns, items = _select(store, "city-items", context.bindings())
+    i_col = {c: i for i, c in enumerate(i_columns)}
+    # a city without action items has no row in city-items, and a row of zeros here
+    per_city: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0], {str(context.city): [0] * 6})
+    for r in items:
+        totals = per_city[str(r[i_col["city"]])]
+        totals[0] = int(str(r[i_col["action_items"]]))
+        totals[1] = int(str(r[i_col["linked_items"]]))
     for r in rows:
         totals = per_city[str(r[col["city"]])]
         index = {"goal": 2, "target": 3, "instrument": 4, "theme": 5}[str(r[col["dimension"]])]
@@ -904,12 +997,13 @@ def _coverage(store: Store, params: ReportParams) -> Report:
         ),
         _status_chart(departments),
     )
+    items_of_city, linked, *reach = per_city[str(context.city)]
     introduction = (
         f"How the measures of {context.city} cover the SDG goals and targets, the international instruments, the "
         "rights themes and the departments of the administration.",
-        f"{len(per_city)} {'city' if len(per_city) == 1 else 'cities'}; "
-        + "; ".join(f"{c}: {v[0]} action items, {v[1]} linked" for c, v in sorted(per_city.items())[:5])
-        + ("…" if len(per_city) > 5 else "."),
+        f"{context.city} has {items_of_city} action {'item' if items_of_city == 1 else 'items'}, {linked} of them "
+        f"linked to a standard. What its measures reach: SDG goals {reach[0]}, targets {reach[1]}, instruments "
+        f"{reach[2]}, rights themes {reach[3]}.",
     )
     return Report(
         "coverage",
@@ -1077,13 +1171,25 @@ def xml_safe(text: str) -> str:
 
 
 def _text(value: Cell) -> str:
+    """Return a cell as text, numbers in full (as stored, without an exponent).
+
+    >>> _text(0.315), _text(88.0), _text(1e-05)
+    ('0.315', '88', '0.00001')
+    """
     if value is None:
         return ""
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        return format(Decimal(repr(value)), "f")
     return xml_safe(str(value))
+
+
+def _shown(column: str, value: Cell) -> str:
+    """Return a cell as a document (DOCX, HTML, Markdown) shows it: a link's confidence with two decimals."""
+    if column == "confidence" and isinstance(value, float):
+        return f"{value:.2f}"
+    return _text(value)
 
 
 def _header(column: str) -> str:
@@ -1187,6 +1293,12 @@ def _xlsx(report: Report) -> bytes:
         about.append([paragraph])
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 60
+    # openpyxl reads a text that starts with "=" as a formula: plan text is data, never a formula
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     book.properties.creator = "hrgraph"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -1241,37 +1353,68 @@ def _docx(report: Report) -> bytes:
 _SHOWN_RESPONSES = 6  # responses listed per recommendation in DOCX, HTML and Markdown
 
 
-def _response_rank(r: Mapping[str, Cell]) -> tuple[int, int, int, float, str]:
-    """Order the responses to a recommendation: the closest route, action items, the firmest link first."""
+def _route_rank(r: Mapping[str, Cell]) -> tuple[int, int, float, str]:
+    """Order the routes of a response: the closest route (direct, article, theme), then the firmest link."""
     route = str(r["route"] or "")
-    closeness = 0 if "direct" in route else 1 if "article" in route else 2
-    kind = {"action item": 0, "provision": 1}.get(str(r["measure_kind"]), 2)
+    closeness = 0 if route == "direct" else 1 if route.startswith("article") else 2
     status = {"stated by the city": 0, "curated": 1}.get(str(r["link_status"]), 2)
-    return closeness, kind, status, -float(str(r["confidence"] or 0)), _text(r["measure_number"])
+    return closeness, status, -float(str(r["confidence"] or 0)), route
 
 
-def _response(r: Mapping[str, Cell]) -> str:
+def _response_rank(routes: Sequence[Mapping[str, Cell]]) -> tuple[int, int, int, float, str]:
+    """Order the measures that respond to a recommendation: by their best route, action items first."""
+    closeness, status, confidence, _ = min(_route_rank(r) for r in routes)
+    kind = {"action item": 0, "provision": 1}.get(str(routes[0]["measure_kind"]), 2)
+    return closeness, kind, status, confidence, _text(routes[0]["measure_number"])
+
+
+def _response(routes: Sequence[Mapping[str, Cell]]) -> str:
+    """Describe a measure that responds to a recommendation, with each route and the status of its link."""
+    r = routes[0]
     number = _text(r["measure_number"])
     if r["measure_kind"] != "action item" and r["document"]:
         number = f"{_text(r['document'])} § {number}" if number else _text(r["document"])
+    paths = []
+    for route in sorted(routes, key=_route_rank):
+        status = _text(route["link_status"])
+        if status == "proposed" and route["confidence"] is not None:
+            status += f", confidence {_shown('confidence', route['confidence'])}"
+        paths.append(f"{_text(route['route'])} ({status})")
     parts = (
         " ".join(p for p in (number, _text(r["measure_label"])) if p),
         _text(r["responsible_body"]),
         _text(r["item_status"]),
-        f"{_text(r['route'])} ({_text(r['link_status'])})",
+        "; ".join(paths),
     )
     return " — ".join(p for p in parts if p)
 
 
 def _assessment(responses: Sequence[Mapping[str, Cell]]) -> str:
-    """Draft an assessment of a recommendation from the status of the action items that respond to it.
+    """Draft an assessment of a recommendation from the action items that respond through a firm link.
 
-    >>> _assessment([{"measure_kind": "action item", "item_status": s} for s in ("completed", "planned")])
+    Only stated and curated links count; a measure that responds only through proposals nobody has
+    reviewed is named, not assessed.
+
+    >>> item = {"measure_kind": "action item", "link_status": "stated by the city"}
+    >>> _assessment([{**item, "measure_iri": s, "item_status": s} for s in ("completed", "planned")])
     'partially implemented: 1 completed, 1 planned'
+    >>> _assessment([{**item, "measure_iri": "x", "item_status": "completed", "link_status": "proposed"}])
+    'not assessed: only proposed links, not yet reviewed (1 action item)'
     """
-    statuses = Counter(_text(r["item_status"]) or "no status" for r in responses if r["measure_kind"] == "action item")
+    firm: dict[str, Mapping[str, Cell]] = {}
+    proposed: dict[str, Mapping[str, Cell]] = {}
+    for r in responses:
+        (proposed if r["link_status"] == "proposed" else firm)[str(r["measure_iri"])] = r
+    pending = Counter(str(r["measure_kind"]) for k, r in proposed.items() if k not in firm)
+    unreviewed = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in sorted(pending.items()))
+    if not firm:
+        return f"not assessed: only proposed links, not yet reviewed ({unreviewed})"
+    note = f"; not counted: {unreviewed} through proposed links only" if pending else ""
+    statuses = Counter(
+        _text(r["item_status"]) or "no status" for r in firm.values() if r["measure_kind"] == "action item"
+    )
     if not statuses:
-        return "addressed by local instruments and provisions, no action item"
+        return "addressed by local instruments and provisions, no action item" + note
     if set(statuses) == {"completed"}:
         verdict = "implemented"
     elif statuses.keys() & {"completed", "in progress", "delayed"}:
@@ -1282,7 +1425,7 @@ def _assessment(responses: Sequence[Mapping[str, Cell]]) -> str:
         verdict = "not implemented"
     order = ("completed", "in progress", "delayed", "planned", "discontinued", "no status")
     counts = ", ".join(f"{statuses[s]} {s}" for s in order if statuses[s])
-    return f"{verdict}: {counts}"
+    return f"{verdict}: {counts}{note}"
 
 
 def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[list[str], list[list[str]]]:
@@ -1308,7 +1451,11 @@ def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[li
         for rows in grouped.values():
             first = rows[0]
             states = _text(first["recommending_states"])
-            responses = sorted((r for r in rows if r["measure_iri"]), key=_response_rank)
+            routes = [r for r in rows if r["measure_iri"]]
+            per_measure: dict[str, list[dict[str, Cell]]] = {}
+            for r in routes:
+                per_measure.setdefault(str(r["measure_iri"]), []).append(r)
+            responses = sorted(per_measure.values(), key=_response_rank)
             measures = [_response(r) for r in responses[:_SHOWN_RESPONSES]]
             if len(responses) > _SHOWN_RESPONSES:
                 measures.append(
@@ -1320,7 +1467,7 @@ def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[li
                     _text(first["recommendation"]) + (f" ({states})" if states else ""),
                     _text(first["position"]),
                     "\n".join(measures),
-                    _assessment(responses) if responses else _text(first["assessment"]),
+                    _assessment(routes) if routes else _text(first["assessment"]),
                 ]
             )
         return headers, body
@@ -1343,7 +1490,7 @@ def _grid(report: Report, table: ReportTable, *, word: bool = False) -> tuple[li
             )
             if c in table.columns
         )
-    return [_header(c) or c for c in shown], [[_text(r[c]) for c in shown] for r in records]
+    return [_header(c) or c for c in shown], [[_shown(c, r[c]) for c in shown] for r in records]
 
 
 def _svg(chart: Chart) -> bytes:
@@ -1534,13 +1681,20 @@ def _umask() -> int:
 
 
 def write_report(report: Report, fmt: OutputFormat, output: Path) -> list[Path]:
-    """Write a report to ``output`` (and, for CSV and HTML, files beside it); return the paths written."""
+    """Write a report to ``output`` (and, for CSV and HTML, files beside it); return the paths written.
+
+    The files beside it are written only next to a regular file: an output that is a device or a FIFO
+    (``/dev/null``, ``/dev/stdout``) gets the main file alone, and nothing is written into its folder.
+    """
     output = output.expanduser()
     if not output.parent.is_dir():
         raise BadInputError(f"{output}: the folder {output.parent} does not exist")
     stem = output.name.removesuffix(fmt.suffix) if output.name.endswith(fmt.suffix) else output.stem
+    beside = not output.exists() or output.is_file()
     written = []
     for suffix, data in render(report, fmt).items():
+        if suffix and not beside:
+            continue
         path = output if not suffix else output.with_name(stem + suffix)
         write_atomic(path, data)
         written.append(path)
