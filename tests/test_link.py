@@ -510,3 +510,12 @@ def test_evaluation_rolls_a_theme_up_to_its_family_but_not_to_the_family_head(kn
     assert theme + "civil-and-political-rights" not in predicted(
         "Guarantee the right to marry with free and full consent of both spouses"
     )
+
+
+def test_a_links_method_is_its_strongest_signal() -> None:
+    links = {link.object_id: link for link in annotate("Open homeless shelters (SDG target 11.1).")}
+    udhr = links["https://w3id.org/hrgraph/id/udhr/art_25"]
+    # a term matches too, but the counterpart of ICESCR art. 11 says most, and the justification opens with it
+    assert udhr.justification.startswith("counterpart of ICESCR:11")
+    assert udhr.method == "inference"
+    assert udhr.derived_from[-1] == "https://w3id.org/hrgraph/id/icescr/art_11"

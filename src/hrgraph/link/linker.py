@@ -572,7 +572,7 @@ class Linker:
                 continue
             if iri in minor_goals or (concept.level == "sdg-target" and concept.parent in minor_goals):
                 continue
-            top = best[iri]
+            top = scores.evidence[iri][0]  # the strongest signal (settle sorts them)
             method, chain = top.method, top.via
             if iri in lifted:
                 top = best[lifted[iri]]
