@@ -121,6 +121,10 @@ def test_treaty_linkage_statuses_and_routes(lakeside: Store, reports: dict[str, 
     assert ("11", "H-01", "via SDG target 11.1") in routes
     assert ("11", "H-01", "paragraph 1") in routes
     assert {r["abbreviation"] for r in via.table("Treaty linkage").records()} == {"ICESCR"}
+    # a measure that serves an article by two routes is one pair of the introduction's count
+    pairs = {(r["article"], r["measure_number"]) for r in via.table("Treaty linkage").records()}
+    assert len(pairs) < len(via.table("Treaty linkage").records())
+    assert via.introduction[1].startswith(f"{len(pairs)} pairs of an article and a local measure")
 
 
 def test_vlr_rows_indicators_and_trends(reports: dict[str, Report]) -> None:

@@ -803,11 +803,14 @@ def _treaty_linkage(store: Store, params: ReportParams) -> Report:
         (("articles served", tuple(float(str(r[1])) for r in summary_rows)),),
     )
     place = context.city or "the cities of the network"
+    pairs = len({(r[col["article_iri"]], r[col["measure_iri"]]) for r in rows})
     introduction = (
         f"This table links the articles of the international human rights instruments to the local instruments, "
         f"provisions and action items of {place} that serve them.",
-        f"{len(rows)} links between an article and a local measure, over "
-        f"{sum(len(v) for v in per_instrument.values())} articles of {len(per_instrument)} instruments.",
+        f"{pairs} {'pair' if pairs == 1 else 'pairs'} of an article and a local measure that serves it (a measure "
+        "may serve an article by several routes), over "
+        f"{sum(len(v) for v in per_instrument.values())} articles of {len(per_instrument)} "
+        f"{'instrument' if len(per_instrument) == 1 else 'instruments'}.",
         "A measure serves an article when a link ties it to the article or to one of its paragraphs"
         + (
             ", or to an SDG target whose crosswalk names the article (marked 'via SDG target')."
