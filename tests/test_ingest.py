@@ -660,3 +660,18 @@ def test_a_revision_without_the_profile_says_what_it_drops() -> None:
         ]
         again = ingest(CITY / "city.yaml", store=store)
         assert not [w for w in again.warnings if "replaces document" in str(w)]
+
+
+def test_a_revision_that_drops_an_indicator_the_report_measures_says_so(tmp_path: Path) -> None:
+    lines = (CITY / "sources" / "action-plan.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    plan = tmp_path / "plan.csv"
+    plan.write_text("".join(line for line in lines if not line.startswith("HO-01,")), encoding="utf-8")
+    with EmbeddedStore() as store:
+        first = ingest(CITY / "city.yaml", store=store)
+        assert not [w for w in first.warnings if "no plan defines" in str(w)]
+        result = ingest(plan, city="Example City", doc_id="action-plan-2024-2027", store=store)
+        orphans = [str(w) for w in result.warnings if "no plan defines" in str(w)]
+        assert orphans == [
+            f"{plan}: indicator doc/action-plan-2024-2027/indicator/HO-01-1 has values from a report but no plan "
+            "defines it any more: restore it in the plan, or remove its values from the report"
+        ]

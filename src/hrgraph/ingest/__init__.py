@@ -29,6 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import yaml
+from rdflib import URIRef
 
 from hrgraph.errors import BadInputError
 from hrgraph.ingest.graph import (
@@ -962,7 +963,20 @@ def ingest(
     triples = write_city(
         store, graph, builder.t, city=base, replaced=replaced, same_files=same_files, empty=state.empty
     )
+    if replaced:  # values a report gave for an indicator that no plan defines any more
+        for (indicator,) in store.select(_ORPHANS, {"g": URIRef(graph_iri(graph))}):
+            builder.warn(
+                sources[-1].path,
+                None,
+                f"indicator {str(indicator).removeprefix(base)} has values from a report but no plan defines it any "
+                "more: restore it in the plan, or remove its values from the report",
+            )
     return IngestResult(name, base, graph_iri(graph), tuple(documents), tuple(builder.warnings), triples, store)
+
+
+_ORPHANS = """PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
+SELECT DISTINCT ?indicator WHERE { GRAPH ?g { ?indicator hrg:observation ?o FILTER NOT EXISTS { ?indicator a ?type } } }
+ORDER BY ?indicator"""
 
 
 @dataclass
