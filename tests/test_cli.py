@@ -421,3 +421,14 @@ def test_a_typed_store_beats_the_environment_and_two_stores_are_an_error(
     assert_one_line_error(hrgraph("stats", "--endpoint", nowhere, store=store), "--store and --endpoint both")
     monkeypatch.setenv("HRGRAPH_STORE", str(store))
     assert_one_line_error(hrgraph("stats"), "HRGRAPH_STORE and HRGRAPH_ENDPOINT both name a store")
+
+
+def test_an_output_extension_a_command_does_not_write_is_an_error(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert hrgraph("init", store=store).returncode == 0
+    result = hrgraph("query", "graphs", "-o", tmp_path / "graphs.pdf", store=store)
+    assert_one_line_error(result, "graphs.pdf: cannot write a .pdf file: use ", "or give -O ")
+    assert not (tmp_path / "graphs.pdf").exists()
+    text = tmp_path / "text.txt"
+    text.write_text("Open homeless shelters (SDG target 11.1).")
+    assert_one_line_error(hrgraph("annotate", "-i", text, "-o", tmp_path / "links.csv"), "cannot write a .csv file")

@@ -84,14 +84,19 @@ def write_output(data: bytes, output: Path | None) -> None:
     write_atomic(output, data)
 
 
-def output_format(fmt: str | None, output: Path | None, suffixes: Mapping[str, str]) -> str | None:
-    """Return the format -O names, else the one -o's extension names (None if neither does).
+def output_format(fmt: str | None, output: Path | None, suffixes: Mapping[str, str], default: str) -> str:
+    """Return the format -O names, else the one -o's extension names, else ``default``.
 
-    >>> output_format(None, Path("vlr.xlsx"), {".xlsx": "xlsx", ".md": "md"})
+    An extension the command does not write is an error, rather than a file in another format.
+
+    >>> output_format(None, Path("vlr.xlsx"), {".xlsx": "xlsx", ".md": "md"}, "md")
     'xlsx'
-    >>> output_format("xlsx", Path("vlr.md"), {".xlsx": "xlsx", ".md": "md"})
+    >>> output_format("xlsx", Path("vlr.md"), {".xlsx": "xlsx", ".md": "md"}, "md")
     Traceback (most recent call last):
     hrgraph.errors.BadInputError: -O xlsx does not match vlr.md, which names md: change one of them
+    >>> output_format(None, Path("vlr.pdf"), {".xlsx": "xlsx", ".md": "md"}, "md")
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: vlr.pdf: cannot write a .pdf file: use .md or .xlsx, or give -O md or -O xlsx
     """
     named = None
     if output is not None:
@@ -99,7 +104,12 @@ def output_format(fmt: str | None, output: Path | None, suffixes: Mapping[str, s
         named = next((label for suffix, label in suffixes.items() if name.endswith(suffix)), None)
     if fmt is not None and named is not None and named != fmt:
         raise BadInputError(f"-O {fmt} does not match {output}, which names {named}: change one of them")
-    return fmt or named
+    if fmt is None and named is None and output is not None and output.suffix:
+        known, labels = sorted(suffixes), sorted(set(suffixes.values()))
+        use = f"{', '.join(known[:-1])} or {known[-1]}" if len(known) > 1 else known[0]
+        give = " or ".join(f"-O {label}" for label in labels)
+        raise BadInputError(f"{output}: cannot write a {output.suffix} file: use {use}, or give {give}")
+    return fmt or named or default
 
 
 def _json_value(term: Term | None) -> Any:
@@ -401,7 +411,7 @@ def query(
         if key.strip() in values:
             raise BadInputError(f"parameter {key.strip()!r} is given more than once: give it once")
         values[key.strip()] = value
-    fmt = output_format(fmt, output, QUERY_SUFFIXES) or "table"
+    fmt = output_format(fmt, output, QUERY_SUFFIXES, "table")
     chosen = find_query(name)
     with store_choice.open() as store:
         result = run_query(store, chosen, values)
@@ -515,7 +525,7 @@ def export(
       hrgraph export -o everything.nq
       hrgraph export --graph standards -O turtle -o standards.ttl
     """
-    rdf_format = RdfFormat.parse(output_format(fmt, output, RDF_SUFFIXES) or "nquads")
+    rdf_format = RdfFormat.parse(output_format(fmt, output, RDF_SUFFIXES, "nquads"))
     iri = None if graph is None else graph_iri(graph)
     if iri is None and not rdf_format.holds_graphs:
         raise BadInputError(f"{rdf_format.label} holds one graph: name the graph, or export as nquads or trig")

@@ -140,7 +140,7 @@ def annotate(
     from hrgraph.link import annotate_texts
     from hrgraph.link.mappings import mappings_graph, sssom_tsv, text_mappings
 
-    fmt = output_format(fmt, output, {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "sssom", ".ttl": "ttl"}) or "jsonl"
+    fmt = output_format(fmt, output, {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "sssom", ".ttl": "ttl"}, "jsonl")
     chosen = _levels(levels)
     if subject_base is not None:
         subject_base = _subject_base(subject_base)
@@ -242,8 +242,8 @@ def link(
     from hrgraph.link.linker import Linker
     from hrgraph.link.mappings import link_city, mappings_graph, sssom_tsv
 
-    fmt = output_format(fmt, output, {".tsv": "sssom", ".ttl": "ttl"})
-    if output is not None and fmt is None:
+    fmt = output_format(fmt, output, {".tsv": "sssom", ".ttl": "ttl"}, "")  # "": no mappings written
+    if output is not None and not fmt:
         raise BadInputError(f"{output}: cannot tell the format from the extension; give -O sssom or -O ttl")
     chosen = _levels(levels)
     with store_choice.open() as store, _progress() as progress:

@@ -56,7 +56,7 @@ def report(
       hrgraph report gaps --city "Example City" -O csv -o gaps.csv
       hrgraph report coverage -O json              every city of the store
     """
-    chosen = OutputFormat.parse(output_format(fmt, output, {f.suffix: f.label for f in OutputFormat}) or "md")
+    chosen = OutputFormat.parse(output_format(fmt, output, {f.suffix: f.label for f in OutputFormat}, "md"))
     if output is None and chosen.binary:
         raise BadInputError(f"-O {chosen.label} writes a file: give -o FILE{chosen.suffix}")
     params = ReportParams(city=city, state=state, cycle=cycle, instrument=instrument, goal=goal, via_sdg=via_sdg)

@@ -32,20 +32,6 @@ SCORECARD_SUFFIXES = {".txt": "table", ".html": "html", ".htm": "html", ".json":
 REASON_SUFFIXES = {".txt": "text", ".json": "json"}
 
 
-def _format(fmt: str | None, output: Path | None, suffixes: dict[str, str], default: str) -> str:
-    """Return the format -O names, else the one -o's extension names, else ``default``.
-
-    An extension the command does not write is an error, rather than a file in another format.
-    """
-    chosen = output_format(fmt, output, suffixes)
-    if chosen is None and output is not None and output.suffix:
-        known = sorted(suffixes)
-        raise BadInputError(
-            f"{output}: cannot write a {output.suffix} file: use {', '.join(known[:-1])} or {known[-1]}, or give -O"
-        )
-    return chosen or default
-
-
 def _require_standards(store: Store) -> None:
     """Refuse a store without the ontology and the standards: every check would fail or pass for want of them."""
     names = store.graphs()
@@ -120,7 +106,7 @@ def validate_command(
         raise BadInputError("--city does not apply to --input, which checks the files given: leave it out")
     if only_my_shapes and not shape_files:
         raise click.UsageError("--only-my-shapes needs at least one --shapes FILE")
-    fmt = _format(fmt, output, VALIDATE_SUFFIXES, ReportFormat.TEXT.value)
+    fmt = output_format(fmt, output, VALIDATE_SUFFIXES, ReportFormat.TEXT.value)
     shapes = load_shapes(*shape_files, packaged=() if only_my_shapes else ("completeness",))
     if corpus:
         with store_choice.open() as store:
@@ -165,7 +151,7 @@ def scorecard_command(
       hrgraph scorecard --city "Example City"
       hrgraph scorecard --city "Example City" -O html -o scorecard.html
     """
-    fmt = _format(fmt, output, SCORECARD_SUFFIXES, ScorecardFormat.TABLE.value)
+    fmt = output_format(fmt, output, SCORECARD_SUFFIXES, ScorecardFormat.TABLE.value)
     with store_choice.open() as store:
         _require_standards(store)
         card = scorecard(store, city)
@@ -209,7 +195,7 @@ def reason_command(
     """
     from hrgraph.reason import reason
 
-    fmt = _format(fmt, output, REASON_SUFFIXES, "text")
+    fmt = output_format(fmt, output, REASON_SUFFIXES, "text")
     with store_choice.open() as store:
         report = reason(store, city=city, owl=not no_owl, write=not dry_run)
     text = report.render_json() if fmt == "json" else report.render_text()
