@@ -66,14 +66,8 @@ def _chunks(text: str, size: int = _CHUNK) -> Iterator[tuple[int, str]]:
     start = 0
     while len(text) - start > size:
         window = text[start : start + size]
-        cut = size
-        for pattern in _CUTS:
-            found = None
-            for found in pattern.finditer(window, size // 2):  # noqa: B007  (the last match is wanted)
-                pass
-            if found is not None:
-                cut = found.end()
-                break
+        ends = ([m.end() for m in pattern.finditer(window, size // 2)] for pattern in _CUTS)
+        cut = next((found[-1] for found in ends if found), size)  # the last cut of the best kind
         yield start, text[start : start + cut]
         start += cut
     yield start, text[start:]
