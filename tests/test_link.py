@@ -158,6 +158,27 @@ def test_terms_match_on_normal_forms(knowledge: Knowledge) -> None:
     assert link.method == "terminology"
 
 
+def test_a_term_of_three_words_matches_with_one_more_word_inside_at_less_strength(knowledge: Knowledge) -> None:
+    linker = Linker(knowledge, levels=["theme"], min_confidence=0.0)
+    theme = ID + "theme/gender-based-violence"
+    text = "Publish statistics on violence against indigenous women every year."
+    gapped = next(x for x in linker.link(text) if x.object_id == theme)
+    assert 'term "violence against women"' in gapped.justification
+    exact = next(x for x in linker.link(text.replace("indigenous ", "")) if x.object_id == theme)
+    assert gapped.confidence < exact.confidence
+    # two more words are not the term
+    far = linker.link("Publish statistics on violence against young indigenous women every year.")
+    assert not any('term "violence against women"' in x.justification for x in far)
+
+
+def test_a_measure_for_women_serves_gender_equality(knowledge: Knowledge) -> None:
+    linker = Linker(knowledge, levels=["theme"])
+    text = "Reduce the inequalities in the labour market with special attention to women."
+    equality = next(x for x in linker.link(text) if x.object_id == ID + "theme/gender-equality")
+    assert equality.method == "inference" and equality.derived_from == (ID + "group/women-and-girls",)
+    assert ID + "theme/gender-equality" not in {x.object_id for x in linker.link(text.replace(" to women", ""))}
+
+
 def test_inference_records_its_chain(knowledge: Knowledge) -> None:
     links = Linker(knowledge, min_confidence=0.0).link("Our work serves SDG target 11.1.")
     goal = next(x for x in links if x.object_id == SDG + "11")

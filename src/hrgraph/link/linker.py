@@ -10,7 +10,12 @@ citation        an explicit citation ("ICESCR art. 11(1)", "SDG target 11.1")  0
 terminology     a label or synonym of the standard (normalised words)       0.5–0.7 by length;
                                                                             less when shared by
                                                                             several standards or
-                                                                            generic ("policy")
+                                                                            generic ("policy");
+                                                                            × 0.8 with one more
+                                                                            content word inside a
+                                                                            term of three or more
+                                                                            ("violence against
+                                                                            indigenous women")
 query           a line of the Aurora query of an SDG target                  0.45
 similarity      TF-IDF cosine between the passage and the standard's text,  up to 0.35–0.8 by
                 the best three per level; the best one counts fully only    level (:data:`SIMILARITY`)
@@ -25,8 +30,9 @@ The strengths of the direct evidence for one standard are combined as independen
 Inference runs after direct evidence, in a fixed order: targets propose the articles of their
 crosswalk and articles their targets, paragraphs their article; targets imply their goal; covenant
 articles propose their Universal Declaration counterparts; instruments, articles and targets
-propose their themes; themes their goals, their targets and the articles stating them (articles of
-a group's convention only when the passage names such a group). :data:`CALIBRATION` then maps the
+propose their themes, and so do the groups a measure is for (:data:`GROUP_THEMES`); themes their
+goals, their targets and the articles stating them (articles of a group's convention only when the
+passage names such a group). :data:`CALIBRATION` then maps the
 combined score per level onto the precision observed on the labelled sets (a monotone,
 piecewise-linear curve fitted by ``benchmarks/calibrate_link.py``); an explicit citation keeps 0.97,
 and the goal of a cited target (the article of a cited paragraph) 0.92. A goal is right whenever one of
@@ -55,7 +61,7 @@ from hrgraph.link.aurora import Passage, evaluate
 from hrgraph.link.citations import Citation, CitationFinder
 from hrgraph.link.classifier import MODEL_LEVELS, Classifier, load_classifier, word_features
 from hrgraph.link.knowledge import LEVELS, Knowledge, TermEntry
-from hrgraph.link.text import Token, similarity_features, split_passages, tokenise
+from hrgraph.link.text import STOPWORDS, Token, similarity_features, split_passages, tokenise
 
 __all__ = [
     "CALIBRATION",
@@ -189,6 +195,7 @@ INFERENCE = {
     "theme-article": 0.6,
     "theme-goal": 0.65,
     "theme-target": 0.55,
+    "group-theme": 0.6,
 }
 # level → points (combined score, confidence) of a monotone piecewise-linear calibration curve, fitted
 # by benchmarks/calibrate_link.py (isotonic regression on the labelled sets whose licence allows it: the
@@ -372,6 +379,14 @@ def term_strength(entry: TermEntry, generic: bool = False) -> float:
     return base / (1.0 + 0.35 * (entry.shared - 1))
 
 
+GROUP_THEMES = {
+    "https://w3id.org/hrgraph/id/group/women-and-girls": ("https://w3id.org/hrgraph/id/theme/gender-equality",)
+}
+"""Themes a measure serves by being for a group: one for women and girls serves gender equality (CEDAW)."""
+GAPPED = 0.8
+"""A term matched with one more word inside it says a little less."""
+
+
 @dataclass
 class _Scores:
     evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
@@ -401,8 +416,15 @@ class Linker:
         self.max_passage_words = check_max_passage_words(max_passage_words)
         self.citations = CitationFinder(knowledge)
         self._first: dict[str, int] = {}
+        # terms of three words or more, found with one word more inside: their lengths so, by first word
+        gapped: dict[str, set[int]] = defaultdict(set)
+        self._ends: set[tuple[str, str]] = set()
         for key in knowledge.terms:
             self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+            if len(key) >= 3:
+                gapped[key[0]].add(len(key) + 1)
+                self._ends.add((key[0], key[-1]))
+        self._gapped = {first: sorted(lengths, reverse=True) for first, lengths in gapped.items()}
         self._traps = [tuple(t.norm for t in tokenise(trap)) for trap in TRAPS]
         self._generic = {tuple(t.norm for t in tokenise(term)) for term in GENERIC_TERMS}
         general = tuple(f"https://w3id.org/hrgraph/id/{slug}" for slug in GENERAL_INSTRUMENTS)
@@ -517,6 +539,7 @@ class Linker:
         for target in at("sdg-target"):
             themes = k.reverse["theme_targets"].get(target, [])
             touched |= infer(((target, t) for t in themes), "target-theme", "related to", _share(themes))
+        touched |= infer(((g, t) for g in at("group") for t in GROUP_THEMES.get(g, ())), "group-theme", "for group")
         settle(touched | {i for i in scores.evidence if k.concepts[i].level == "theme"})
         direct_themes = [t for t in at("theme") if best[t].method != "inference"]
         touched = set()
@@ -627,8 +650,7 @@ class Linker:
             for i in range(len(norms) - n + 1):
                 if tuple(norms[i : i + n]) == trap:
                     blocked.update(range(i, i + n))
-        spans: dict[str, list[tuple[int, int, TermEntry]]] = defaultdict(list)
-        generic_keys: dict[tuple[int, int], bool] = {}
+        spans: dict[str, list[tuple[int, int, TermEntry, float]]] = defaultdict(list)  # and the match's strength
         terms = self.knowledge.terms
         for i, norm in enumerate(norms):
             longest = self._first.get(norm)
@@ -644,18 +666,35 @@ class Linker:
                     and any(tokens[j + 1].start - tokens[j].end > 1 for j in range(i, i + length - 1))
                 ):
                     continue  # "R&D" is not "R. D." Patel
+                generic = tuple(norms[i : i + length]) in self._generic
                 for entry in entries:
-                    spans[entry.concept].append((i, i + length, entry))
-                    generic_keys[(i, i + length)] = tuple(norms[i : i + length]) in self._generic
+                    spans[entry.concept].append((i, i + length, entry, term_strength(entry, generic)))
+            # one content word more inside a term of three or more ("violence against indigenous women")
+            for length in self._gapped.get(norm, ()):
+                if (
+                    i + length > len(norms)
+                    or (norm, norms[i + length - 1]) not in self._ends
+                    or any(j in blocked for j in range(i, i + length))
+                ):
+                    continue
+                for skip in range(i + 1, i + length - 1):
+                    if tokens[skip].lower in STOPWORDS or not tokens[skip].lower.isalpha():
+                        continue  # "work and the employment" is no "work and employment"
+                    key = tuple(norms[j] for j in range(i, i + length) if j != skip)
+                    entries = terms.get(key)
+                    if entries is None or key in self._generic:
+                        continue
+                    for entry in entries:
+                        if entry.words >= 2:
+                            spans[entry.concept].append((i, i + length, entry, GAPPED * term_strength(entry)))
         for iri, found in spans.items():
             found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-            outer: list[tuple[int, int, TermEntry]] = []
+            outer: list[tuple[int, int, TermEntry, float]] = []
             for item in found:
                 if not any(o[0] <= item[0] and item[1] <= o[1] for o in outer):
                     outer.append(item)
-            for i, j, entry in outer:
+            for i, j, entry, strength in outer:
                 detail = f'term "{entry.term}"'
-                strength = term_strength(entry, generic_keys.get((i, j), False))
                 scores.add(iri, Evidence("terminology", strength, tokens[i].start, tokens[j - 1].end, detail))
 
     def _queries(self, tokens: Sequence[Token], scores: _Scores) -> None:
