@@ -540,3 +540,15 @@ def test_a_links_method_is_its_strongest_signal() -> None:
     assert udhr.justification.startswith("counterpart of ICESCR:11")
     assert udhr.method == "inference"
     assert udhr.derived_from[-1] == "https://w3id.org/hrgraph/id/icescr/art_11"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Become a party to the Optional Protocol to the International Covenant on Economic, Social and Cultural Rights",
+        "Take measures to bring domestic law into full compliance with its international human rights obligations.",
+    ],
+)
+def test_a_call_to_accept_international_norms_is_that_theme(knowledge: Knowledge, text: str) -> None:
+    found = {x.object_id for x in Linker(knowledge, levels=["theme"]).link(text)}
+    assert ID + "theme/ratification-of-international-instruments" in found
