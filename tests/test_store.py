@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import http.server
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from hrgraph.errors import BadInputError, HrgraphError, MalformedRDFError, UnknownNameError
-from hrgraph.store import RdfFormat, Store, Table, graph_iri, open_store
+from hrgraph import cli
+from hrgraph.errors import BadInputError, EndpointError, HrgraphError, MalformedRDFError, UnknownNameError
+from hrgraph.store import RdfFormat, RemoteStore, Store, Table, graph_iri, open_store
 
 EX = "https://example.org/"
 TRIPLES = f"""
@@ -241,16 +248,18 @@ def test_a_store_is_opened_without_creating_it_only_where_one_is(tmp_path: Path)
         assert opened.graphs() == {CITY: 7}
 
 
-def test_describe_reads_every_graph(tmp_path: Path) -> None:
-    with open_store(tmp_path / "store") as store:
-        store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
-        described = store.construct(f"PREFIX ex: <{EX}>\nDESCRIBE ex:item1")
-        assert (
-            URIRef(f"{EX}item1"),
-            URIRef("http://data.europa.eu/eli/ontology#is_part_of"),
-            URIRef(f"{EX}plan"),
-        ) in described
-        assert len(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")) == 0  # the default graph is empty
+def test_describe_reads_every_graph(store: Store) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    store.load(f"<{EX}item1> <{EX}cites> <{EX}art_11> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
+    part_of = (URIRef(f"{EX}item1"), URIRef("http://data.europa.eu/eli/ontology#is_part_of"), URIRef(f"{EX}plan"))
+    cites = (URIRef(f"{EX}item1"), URIRef(f"{EX}cites"), URIRef(f"{EX}art_11"))
+    described = store.construct(f"PREFIX ex: <{EX}>\nDESCRIBE ex:item1")
+    assert part_of in described
+    assert cites in described
+    bound = store.construct("DESCRIBE ?a WHERE { }", {"a": URIRef(f"{EX}item1")})
+    assert part_of in bound
+    assert cites in bound
+    assert len(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")) == 0  # the default graph is empty
 
 
 def test_a_closed_store_says_so(tmp_path: Path) -> None:
@@ -261,3 +270,150 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
         store.graphs()
     with open_store(memory=True) as memory:
         memory.close()
+
+
+# --- servers that are not SPARQL servers, or that fail mid-answer ---------------------------------
+
+
+@contextmanager
+def web_server(media_type: str, body: bytes, *, delay: float = 0.0) -> Iterator[str]:
+    """Serve ``body`` with status 200 to every GET, POST and PUT; yield the base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(delay)
+            self.send_response(200)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = answer  # noqa: N815  (the names http.server looks for)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def cut_server(answer: bytes) -> Iterator[str]:
+    """Send the start of ``answer`` to each request, then close the connection; yield the base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # the listener is closed: the test is over
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+def one_line_endpoint_error(call: Callable[[], object], *fragments: str) -> None:
+    with pytest.raises(EndpointError) as info:
+        call()
+    assert "\n" not in str(info.value)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("media_type", "body"),
+    [("text/html", b"<html><body>Welcome</body></html>"), ("application/json", b'{"status":"ok"}')],
+)
+def test_a_web_page_is_not_a_sparql_endpoint(media_type: str, body: bytes) -> None:
+    with web_server(media_type, body) as url:
+        store = RemoteStore(f"{url}/query")
+        said = f"{url}/query: not a SPARQL endpoint (answered {media_type})"
+        one_line_endpoint_error(lambda: store.select("SELECT ?s WHERE { ?s ?p ?o }"), said)
+        one_line_endpoint_error(lambda: store.ask("ASK { ?s ?p ?o }"), said)
+        one_line_endpoint_error(lambda: store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), said)
+        one_line_endpoint_error(lambda: store.update("DROP ALL"), said)
+        one_line_endpoint_error(lambda: store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY), said)
+
+
+def test_push_reads_the_endpoint_from_the_environment_and_refuses_a_web_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(tmp_path / "store") as store:
+        store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    with web_server("text/html", b"<html><body>Welcome</body></html>") as url:
+        monkeypatch.setenv("HRGRAPH_ENDPOINT", f"{url}/query")
+        assert cli.main(["push", "--store", str(tmp_path / "store")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"hrgraph: error: {url}/query: not a SPARQL endpoint (answered text/html)"]
+
+
+@pytest.mark.server
+def test_push_uploads_to_the_endpoint_of_the_environment(
+    oxigraph_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    RemoteStore(oxigraph_server).update("DROP ALL")
+    with open_store(tmp_path / "store") as store:
+        store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    monkeypatch.setenv("HRGRAPH_ENDPOINT", oxigraph_server)
+    assert cli.main(["push", "--store", str(tmp_path / "store")]) == 0
+    assert RemoteStore(oxigraph_server).graphs() == {CITY: 7}
+
+
+@pytest.mark.server
+def test_an_upload_url_that_is_not_a_graph_store_is_an_error(oxigraph_server: str) -> None:
+    with web_server("text/html", b"<html><body>Welcome</body></html>") as url:
+        store = RemoteStore(oxigraph_server, store_endpoint=f"{url}/store")
+        store.update("DROP ALL")
+        one_line_endpoint_error(
+            lambda: store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY),
+            f"{url}/store?graph=",
+            "not a Graph Store Protocol endpoint (answered text/html",
+        )
+        assert store.graphs() == {}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n"
+        b'{"head":{"vars":["g"',
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'10\r\n{"head":{"vars":',
+        b"",
+    ],
+    ids=["short", "chunked", "nothing"],
+)
+def test_a_connection_cut_mid_answer_is_one_line(answer: bytes) -> None:
+    with cut_server(answer) as url:
+        one_line_endpoint_error(
+            lambda: RemoteStore(f"{url}/query").select("SELECT ?g WHERE { GRAPH ?g { } }"),
+            f"{url}/query: the connection was cut before the answer was complete",
+        )
+
+
+def test_the_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HRGRAPH_TIMEOUT", "0.2")
+    empty = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
+    with web_server("application/sparql-results+json", empty, delay=1.0) as url:
+        store = open_store(endpoint=f"{url}/query")
+        one_line_endpoint_error(lambda: store.select("SELECT * WHERE { }"), f"{url}/query: no answer within 0.2 s")
+        monkeypatch.setenv("HRGRAPH_TIMEOUT", "5")
+        assert len(open_store(endpoint=f"{url}/query").select("SELECT * WHERE { }")) == 0
+    for bad in ("soon", "0", "-1", "inf"):
+        monkeypatch.setenv("HRGRAPH_TIMEOUT", bad)
+        with pytest.raises(BadInputError, match=f"HRGRAPH_TIMEOUT: not a number of seconds above 0: '{bad}'"):
+            open_store(endpoint="http://127.0.0.1:7878/query")

@@ -85,7 +85,13 @@ def report(
     show_default=True,
     help="The embedded store to upload (env HRGRAPH_STORE).",
 )
-@click.option("--endpoint", required=True, help="The SPARQL 1.1 query endpoint of the server to upload to.")
+@click.option(
+    "--endpoint",
+    envvar="HRGRAPH_ENDPOINT",
+    required=True,
+    help="The SPARQL 1.1 query endpoint of the server to upload to (env HRGRAPH_ENDPOINT;"
+    " HRGRAPH_TIMEOUT: seconds it has to answer each request, default 60).",
+)
 @click.option("--update-endpoint", help="SPARQL update URL, if not the endpoint's /update.")
 @click.option("--gsp-endpoint", help="Graph Store Protocol URL, if not the endpoint's /store.")
 @click.option("-g", "--graph", "graphs", multiple=True, help="Only this graph (repeatable): standards, city/NAME …")

@@ -21,6 +21,7 @@ because stores disagree on whether the default graph is the union of all graphs.
 from __future__ import annotations
 
 import enum
+import http.client
 import json
 import os
 import re
@@ -78,6 +79,8 @@ _SPLIT_BYTES = 4_000_000
 _LOADERS = max(1, min(4, os.cpu_count() or 1))
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_TIMEOUT = 60.0
+"""Seconds a remote endpoint has to answer, unless the environment variable HRGRAPH_TIMEOUT says otherwise."""
 
 
 _LETTERS = str.maketrans({"ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
@@ -712,12 +715,36 @@ def query_form(text: str) -> str:
     raise BadInputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What a SPARQL server answered: the URL asked, the media type and the body."""
+
+    url: str
+    media_type: str
+    body: bytes
+
+
+def _timeout_from_env() -> float:
+    """Return the seconds given by HRGRAPH_TIMEOUT, or the default of 60."""
+    text = os.environ.get("HRGRAPH_TIMEOUT", "").strip()
+    if not text:
+        return _TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise BadInputError(f"HRGRAPH_TIMEOUT: not a number of seconds above 0: {text!r}")
+    return seconds
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 server: Oxigraph, Apache Jena Fuseki, Virtuoso, GraphDB and others.
 
     ``endpoint`` is the query URL. The update and Graph Store Protocol URLs default to Oxigraph's layout
     (``…/query`` → ``…/update`` and ``…/store``); give them for servers laid out otherwise
-    (Fuseki: ``/ds/sparql``, ``/ds/update``, ``/ds/data``).
+    (Fuseki: ``/ds/sparql``, ``/ds/update``, ``/ds/data``). Each request may take ``timeout`` seconds,
+    by default those of the environment variable HRGRAPH_TIMEOUT, else 60.
     """
 
     def __init__(
@@ -726,7 +753,7 @@ class RemoteStore(Store):
         *,
         update_endpoint: str | None = None,
         store_endpoint: str | None = None,
-        timeout: float = 60.0,
+        timeout: float | None = None,
     ) -> None:
         if not re.match(r"^https?://", endpoint):
             raise BadInputError(f"not an http(s) endpoint URL: {endpoint!r}")
@@ -734,28 +761,47 @@ class RemoteStore(Store):
         base = endpoint.rsplit("/", 1)[0] if endpoint.rstrip("/").endswith(("/query", "/sparql")) else endpoint
         self.update_endpoint = update_endpoint or base.rstrip("/") + "/update"
         self.store_endpoint = store_endpoint or base.rstrip("/") + "/store"
-        self.timeout = timeout
+        self.timeout = _timeout_from_env() if timeout is None else timeout
+        self._confirmed = False
 
-    def _request(self, url: str, *, method: str, body: bytes | None, headers: Mapping[str, str]) -> bytes:
+    def _request(self, url: str, *, method: str, body: bytes | None, headers: Mapping[str, str]) -> _Answer:
         request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return bytes(response.read())
+                return _Answer(url, response.headers.get_content_type(), bytes(response.read()))
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
             first = detail[0][:300] if detail else err.reason
             raise EndpointError(f"{url}: the server answered {err.code}: {first}") from err
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-            reason = getattr(err, "reason", err)
-            raise EndpointError(f"{url}: cannot reach the SPARQL endpoint: {reason}") from err
+        except TimeoutError as err:
+            raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from err
+        except (http.client.HTTPException, ConnectionError) as err:
+            # urllib wraps errors of connecting in URLError: these come after the request was sent
+            raise EndpointError(f"{url}: the connection was cut before the answer was complete") from err
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, TimeoutError):
+                raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from err
+            raise EndpointError(f"{url}: cannot reach the SPARQL endpoint: {err.reason}") from err
 
-    def _query(self, query: str, bindings: Mapping[str, Term], accept: str) -> bytes:
-        body = urllib.parse.urlencode({"query": _inject_values(query, bindings)}).encode()
+    def _query(self, query: str, bindings: Mapping[str, Term], accept: str, **dataset: list[str]) -> _Answer:
+        fields = {"query": _inject_values(query, bindings), **dataset}
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         return self._request(self.endpoint, method="POST", body=body, headers=headers)
 
+    def _results(self, query: str, bindings: Mapping[str, Term]) -> dict[str, Any]:
+        """Return the SPARQL JSON results of a SELECT or ASK, or say the server is not a SPARQL endpoint."""
+        answer = self._query(query, bindings, "application/sparql-results+json")
+        try:
+            results = json.loads(answer.body)
+        except ValueError:
+            results = None
+        if not isinstance(results, dict) or "head" not in results or not ("results" in results or "boolean" in results):
+            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})")
+        return results
+
     def _select(self, query: str, bindings: Mapping[str, Term]) -> Table:
-        answer = json.loads(self._query(query, bindings, "application/sparql-results+json"))
+        answer = self._results(query, bindings)
         if "results" not in answer:
             raise BadInputError("expected a SELECT query")
         columns = tuple(answer["head"]["vars"])
@@ -766,17 +812,39 @@ class RemoteStore(Store):
         return Table(columns, rows)
 
     def _ask(self, query: str, bindings: Mapping[str, Term]) -> bool:
-        answer = json.loads(self._query(query, bindings, "application/sparql-results+json"))
+        answer = self._results(query, bindings)
         if "boolean" not in answer:
             raise BadInputError("expected an ASK query")
         return bool(answer["boolean"])
 
     def _construct(self, query: str, bindings: Mapping[str, Term]) -> rdflib.Graph:
-        data = self._query(query, bindings, "application/n-triples")
-        return rdflib.Graph().parse(data=data, format="nt")
+        dataset: dict[str, list[str]] = {}
+        if query_form(query) == "DESCRIBE":
+            # as in the embedded store, DESCRIBE reads every named graph: name them all as the
+            # request's dataset (SPARQL 1.1 Protocol), the default graph being their merge
+            names = list(self.graphs())
+            dataset = {"default-graph-uri": names, "named-graph-uri": names}
+        answer = self._query(query, bindings, "application/n-triples", **dataset)
+        if answer.media_type not in ("application/n-triples", "text/plain"):
+            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})")
+        try:
+            return rdflib.Graph().parse(data=answer.body, format="nt")
+        except Exception as err:  # rdflib raises assorted errors for text that is not N-Triples
+            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})") from err
+
+    def _confirm(self) -> None:
+        """Before the first write, make sure the query endpoint is a SPARQL endpoint at all.
+
+        A write's answer is empty or free text, so a web server that answers every request with 200
+        would otherwise pass for a SPARQL server that accepted it.
+        """
+        if not self._confirmed:
+            self._ask("ASK {}", {})
+            self._confirmed = True
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL update; the server applies it as one transaction."""
+        self._confirm()
         body = urllib.parse.urlencode({"update": sparql}).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         self._request(self.update_endpoint, method="POST", body=body, headers=headers)
@@ -790,8 +858,13 @@ class RemoteStore(Store):
         replace: bool = False,
         trusted: bool = False,
     ) -> int:
-        """Upload RDF over the Graph Store Protocol, after checking locally that it parses."""
+        """Upload RDF over the Graph Store Protocol, after checking locally that it parses.
+
+        Each graph sent is then looked for through the query endpoint, so an upload URL that is not a
+        Graph Store Protocol endpoint is an error rather than a silent loss.
+        """
         _, fmt, target = _destination(source, format, graph)
+        self._confirm()
         staged = EmbeddedStore()
         count = staged.load(source, format=fmt, graph=target, trusted=trusted)
         for graph_node in staged._store.named_graphs():
@@ -800,7 +873,12 @@ class RemoteStore(Store):
             payload = _dump(staged._store, ox.RdfFormat.N_TRIPLES, graph_node.value)
             url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': graph_node.value})}"
             headers = {"Content-Type": "application/n-triples"}
-            self._request(url, method="PUT" if replace else "POST", body=payload, headers=headers)
+            answer = self._request(url, method="PUT" if replace else "POST", body=payload, headers=headers)
+            if payload and not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph_node.value)}):
+                raise EndpointError(
+                    f"{url}: not a Graph Store Protocol endpoint (answered {answer.media_type},"
+                    f" and the graph is not on the server)"
+                )
         if replace and target is not None and count == 0:
             self.update(f"DROP SILENT GRAPH <{target}>")
         return count
@@ -813,8 +891,8 @@ class RemoteStore(Store):
         staged = ox.Store()
         for name in names:
             url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': name})}"
-            data = self._request(url, method="GET", body=None, headers={"Accept": "application/n-triples"})
-            staged.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+            answer = self._request(url, method="GET", body=None, headers={"Accept": "application/n-triples"})
+            staged.load(answer.body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
         return _dump(staged, format.oxigraph, names[0] if graph is not None else None)
 
     def close(self) -> None:
