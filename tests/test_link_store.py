@@ -441,3 +441,31 @@ def test_cli_annotate_checks_the_subject_base_and_ends_it_with_a_slash(
         assert main(["annotate", "-i", str(source), "-O", "ttl", "-o", str(out), "--subject-base", base]) == 0
         subjects = {str(o) for o in rdflib.Graph().parse(out).objects(None, HRG.linkSubject)}
         assert subjects == {base.rstrip("/") + ("" if base.endswith("#") else "/") + "plan"}
+
+
+def test_review_shows_a_very_long_provision_as_its_evidence_in_context(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with EmbeddedStore() as store:
+        _load_city(store)
+        graph = URIRef(graph_iri(f"city/{CITY}"))
+        text = str(
+            store.select(
+                "SELECT ?t WHERE { GRAPH ?g { ?p <https://w3id.org/hrgraph/ontology#text> ?t } }",
+                {"g": graph, "p": URIRef(SEC_1)},
+            ).rows[0][0]  # fmt: skip
+        )
+        padding = "The council meets in public. " * 1500  # a whole chapter around the section: 43,500 characters
+        store.update(
+            f"""DELETE {{ GRAPH <{graph}> {{ <{SEC_1}> <https://w3id.org/hrgraph/ontology#text> ?t }} }}
+            INSERT {{ GRAPH <{graph}> {{ <{SEC_1}> <https://w3id.org/hrgraph/ontology#text> "{padding}{text} {padding}" }} }}
+            WHERE {{ GRAPH <{graph}> {{ <{SEC_1}> <https://w3id.org/hrgraph/ontology#text> ?t }} }}"""
+        )
+        link_city(store, CITY)
+        export_review(store, CITY, tmp_path / "review.xlsx")
+    sheet = load_workbook(tmp_path / "review.xlsx", rich_text=True).active
+    assert sheet is not None
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == SEC_1 and r[3] == SDG + "11.1"]
+    passage = str(rows[0][2])
+    assert "SDG target 11.1" in passage and passage.startswith("… ") and passage.endswith(" …")
+    assert len(passage) < 32_767

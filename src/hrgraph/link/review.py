@@ -61,6 +61,12 @@ class ReviewResult:
     undecided: int
 
 
+LONG_PASSAGE = 6000
+"""A passage longer than this (a whole title of a code) is shown as the evidence and ``CONTEXT`` around it:
+a spreadsheet cell holds at most 32,767 characters, and a reviewer reads the words around the evidence."""
+CONTEXT = 2000
+
+
 def export_review(store: Store, city: str, path: Path) -> int:
     """Write the proposed links of a city that nobody decided yet to an ``.xlsx`` workbook; return the rows."""
     from openpyxl import Workbook
@@ -103,6 +109,12 @@ def export_review(store: Store, city: str, path: Path) -> int:
         if not (0 <= start < end <= len(text)) or text[start:end] != evidence:
             start = text.find(evidence) if evidence else -1
             end = start + len(evidence)
+        if len(text) > LONG_PASSAGE:  # a whole title or chapter: the words around the evidence
+            first = max(0, start - CONTEXT) if start >= 0 else 0
+            last = min(len(text), max(end, first) + CONTEXT)
+            head, tail = ("… " if first else ""), (" …" if last < len(text) else "")
+            text = head + text[first:last] + tail
+            start, end = (start - first + len(head), end - first + len(head)) if start >= 0 else (-1, -1)
         passage: Any = text
         if start >= 0 and end > start:
             parts: list[str | TextBlock] = [text[:start], TextBlock(evidence_font, text[start:end]), text[end:]]
