@@ -249,3 +249,10 @@ def test_the_closure_on_a_sparql_server(oxigraph_server: str) -> None:
         report = reason(remote, owl=False)
         assert report.cities == ("a",) and report.served == 3 and report.written == 3
         assert remote.graphs()[graph_iri("inferred")] == 3
+
+
+def test_without_owl_reasoning_consistency_is_not_checked_and_not_claimed(cities: Store) -> None:
+    report = reason(cities, city="a", owl=False, write=False)
+    assert report.consistent is None and report.ok
+    assert "consistent: not checked" in report.render_text()
+    assert json.loads(report.render_json())["consistent"] is None

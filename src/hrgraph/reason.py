@@ -166,12 +166,15 @@ class Inconsistency:
     reason: str
 
 
+_YES_NO = {True: "yes", False: "no", None: "not checked"}
+
+
 @dataclass(frozen=True)
 class ReasoningReport:
     """What reasoning found for each city, and what it wrote to the ``inferred`` graph."""
 
     cities: tuple[str, ...]
-    consistent: bool
+    consistent: bool | None  # None: not checked (no OWL reasoning)
     unsatisfiable: tuple[str, ...] = ()
     inconsistencies: tuple[Inconsistency, ...] = ()
     served: int = 0
@@ -182,12 +185,12 @@ class ReasoningReport:
 
     @property
     def ok(self) -> bool:
-        """True when every city is consistent and no class is unsatisfiable."""
-        return self.consistent and not self.unsatisfiable
+        """True when no city is found inconsistent and no class is unsatisfiable."""
+        return self.consistent is not False and not self.unsatisfiable
 
     def render_text(self) -> str:
         """Write the report as readable text."""
-        lines = [f"cities: {', '.join(self.cities) or 'none'}", f"consistent: {'yes' if self.consistent else 'no'}"]
+        lines = [f"cities: {', '.join(self.cities) or 'none'}", f"consistent: {_YES_NO.get(self.consistent)}"]
         for cls in self.unsatisfiable:
             lines.append(f"unsatisfiable class: {compact(cls)}")
         for problem in self.inconsistencies:
@@ -313,7 +316,7 @@ def reason(store: Store, *, city: str | None = None, owl: bool = True, write: bo
         written = _write(store, inferred, subjects)
     return ReasoningReport(
         cities=tuple(slugs),
-        consistent=not inconsistencies,
+        consistent=not inconsistencies if owl else None,
         unsatisfiable=tuple(sorted(unsatisfiable)),
         inconsistencies=tuple(inconsistencies),
         served=served,
