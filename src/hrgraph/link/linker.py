@@ -38,8 +38,8 @@ piecewise-linear curve fitted by ``benchmarks/calibrate_link.py``); an explicit 
 and the goal of a cited target (the article of a cited paragraph) 0.92. A goal is right whenever one of
 its targets is, so it is never less sure than its surest target (an article than its paragraphs).
 Links below :func:`min_confidence_of` their level are not proposed, nor is an SDG goal less than
-half as sure as the passage's surest goal, or a target of such a goal (:data:`GOAL_SHARE`: a passage
-has one or two main goals).
+half as sure as the passage's surest goal, or a target of such a goal (:data:`GOAL_SHARE`: goals far
+behind the main ones are side remarks; a long report section may still serve several goals).
 
 >>> from hrgraph.link.knowledge import load_knowledge
 >>> linker = Linker(load_knowledge())
