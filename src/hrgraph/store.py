@@ -723,6 +723,10 @@ class _Answer:
     media_type: str
     body: bytes
 
+    def not_sparql(self) -> EndpointError:
+        """Return the error for an answer that no SPARQL endpoint gives."""
+        return EndpointError(f"{self.url}: not a SPARQL endpoint (answered {self.media_type})")
+
 
 def _timeout_from_env() -> float:
     """Return the seconds given by HRGRAPH_TIMEOUT, or the default of 60."""
@@ -773,15 +777,14 @@ class RemoteStore(Store):
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
             first = detail[0][:300] if detail else err.reason
             raise EndpointError(f"{url}: the server answered {err.code}: {first}") from err
-        except TimeoutError as err:
-            raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from err
         except (http.client.HTTPException, ConnectionError) as err:
             # urllib wraps errors of connecting in URLError: these come after the request was sent
             raise EndpointError(f"{url}: the connection was cut before the answer was complete") from err
-        except urllib.error.URLError as err:
-            if isinstance(err.reason, TimeoutError):
+        except (TimeoutError, urllib.error.URLError) as err:  # a timeout while connecting is a URLError
+            reason = getattr(err, "reason", err)
+            if isinstance(reason, TimeoutError):
                 raise EndpointError(f"{url}: no answer within {self.timeout:g} s") from err
-            raise EndpointError(f"{url}: cannot reach the SPARQL endpoint: {err.reason}") from err
+            raise EndpointError(f"{url}: cannot reach the SPARQL endpoint: {reason}") from err
 
     def _query(self, query: str, bindings: Mapping[str, Term], accept: str, **dataset: list[str]) -> _Answer:
         fields = {"query": _inject_values(query, bindings), **dataset}
@@ -797,7 +800,7 @@ class RemoteStore(Store):
         except ValueError:
             results = None
         if not isinstance(results, dict) or "head" not in results or not ("results" in results or "boolean" in results):
-            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})")
+            raise answer.not_sparql()
         return results
 
     def _select(self, query: str, bindings: Mapping[str, Term]) -> Table:
@@ -826,11 +829,11 @@ class RemoteStore(Store):
             dataset = {"default-graph-uri": names, "named-graph-uri": names}
         answer = self._query(query, bindings, "application/n-triples", **dataset)
         if answer.media_type not in ("application/n-triples", "text/plain"):
-            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})")
+            raise answer.not_sparql()
         try:
             return rdflib.Graph().parse(data=answer.body, format="nt")
         except Exception as err:  # rdflib raises assorted errors for text that is not N-Triples
-            raise EndpointError(f"{answer.url}: not a SPARQL endpoint (answered {answer.media_type})") from err
+            raise answer.not_sparql() from err
 
     def _confirm(self) -> None:
         """Before the first write, make sure the query endpoint is a SPARQL endpoint at all.
