@@ -288,12 +288,14 @@ def mappings_graph(mappings: Iterable[Mapping]) -> rdflib.Graph:
         g.add((link, SSSOM.comment, Literal(m.comment)))
         g.add((link, SSSOM.mapping_tool, Literal(TOOL)))
         g.add((link, SSSOM.mapping_tool_version, Literal(m.tool_version)))
-        g.add((link, SSSOM.mapping_date, Literal(m.mapping_date, datatype=XSD.date)))
+        if m.mapping_date:  # SSSOM leaves an unknown date out; an empty xsd:date is ill-typed
+            g.add((link, SSSOM.mapping_date, Literal(m.mapping_date, datatype=XSD.date)))
         for source in m.derived_from:
             g.add((link, HRG.derivedFrom if m.kind == "proposed" else HRG.reviewOf, URIRef(source)))
         if m.kind != "proposed":
             g.add((link, SSSOM.reviewer_id, Literal(m.reviewer)))
-            g.add((link, HRG.reviewDate, Literal(m.review_date, datatype=XSD.date)))
+            if m.review_date:
+                g.add((link, HRG.reviewDate, Literal(m.review_date, datatype=XSD.date)))
         if m.kind == "curated":
             g.add((URIRef(m.subject_id), URIRef(m.predicate_id), URIRef(m.object_id)))
     return g

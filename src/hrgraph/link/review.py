@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,12 @@ import rdflib
 from rdflib import URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
-from hrgraph.link.mappings import Mapping, city_base, link_iri, mappings_graph, read_mappings
-from hrgraph.namespace import HRG, SEMAPV
+from hrgraph.link.knowledge import Concept, Knowledge, load_knowledge
+from hrgraph.link.linker import JUSTIFICATIONS
+from hrgraph.link.mappings import PREDICATES, Mapping, city_base, link_iri, mappings_graph, read_mappings
+from hrgraph.namespace import SEMAPV
 from hrgraph.report import write_atomic, xml_safe
-from hrgraph.store import Store, graph_iri
+from hrgraph.store import Store, _check_iri, graph_iri
 
 __all__ = ["COLUMNS", "ReviewResult", "export_review", "import_review"]
 
@@ -49,6 +52,7 @@ PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
 SELECT ?p ?text WHERE { GRAPH ?g { ?p ?prop ?text . VALUES ?prop { hrg:actionText hrg:text } } }
 """
 _GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_STANDARD = "ASK { GRAPH ?g { ?o a ?type } }"
 
 
 @dataclass(frozen=True)
@@ -160,36 +164,30 @@ def export_review(store: Store, city: str, path: Path) -> int:
 def import_review(
     store: Store, path: Path, *, reviewer: str | None = None, date: str | None = None, city: str | None = None
 ) -> ReviewResult:
-    """Read a review workbook and record its decisions in ``curated/NAME``; all rows or none."""
-    from zipfile import BadZipFile
+    """Read a review workbook and record its decisions in ``curated/NAME``; all rows or none.
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not path.is_file():
-        raise BadInputError(f"{path}: no such file")
-    try:
-        book = load_workbook(path, read_only=False, rich_text=False)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as err:
-        raise BadInputError(f"{path}: not a readable .xlsx workbook: {err}") from err
-    if "review" not in book.sheetnames:
-        raise BadInputError(f"{path}: no sheet named 'review' (export one with `hrgraph review export`)")
-    if city is None and "about" in book.sheetnames:
-        for key, setting, *_ in book["about"].iter_rows(values_only=True):
-            if key == "city" and setting:
-                city = str(setting)
-    if not city:
-        raise BadInputError(f"{path}: the workbook does not say which city it reviews")
-    sheet = book["review"]
-    header = [str(c.value or "").strip().lower() for c in sheet[1]]
-    missing = [c for c in ("link", "provision", "standard", "decision") if c not in header]
-    if missing:
-        raise BadInputError(f"{path}: the review sheet has no column {missing[0]!r}")
-    col = {name: header.index(name) for name in header if name}
-    proposed = {m.iri: m for m in read_mappings(store, f"proposed/{city}")}
-    base = city_base(store, city)
+    Every decided row is checked before anything is written: its provision must be one of the city's,
+    its standard one the store holds, its level and confidence valid. A row whose standard the reviewer
+    changed records the correction: the new standard accepted, the proposed one rejected. Two rows that
+    decide the same link alike count once; decided differently, they are an error.
+    """
     day = date or dt.date.today().isoformat()
-    decisions: list[Mapping] = []
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError as err:
+        raise BadInputError(f"review date {day!r} is not a date (YYYY-MM-DD)") from err
+    book = _open_workbook(path)
+    where = str(path)
+    if city is None:
+        city, where = _city_of(book, path)
+    subjects = {str(p) for p, _ in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))})}
+    if not subjects:
+        raise UnknownNameError(f"{where}: no city {city!r} with provisions or action items in the store")
+    sheet, col = _review_sheet(book, path)
+    proposed = {m.iri: m for m in read_mappings(store, f"proposed/{city}")}
+    by_pair = {(m.subject_id, m.object_id): m for m in proposed.values()}
+    rows = _Rows(store, city, city_base(store, city), subjects, proposed, by_pair, load_knowledge(), day)
+    decisions: dict[tuple[str, str], tuple[int, Mapping]] = {}
     undecided = 0
     for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         if not any(v not in (None, "") for v in row):
@@ -199,67 +197,208 @@ def import_review(
             index = col.get(name)
             return "" if index is None or index >= len(cells) or cells[index] is None else str(cells[index]).strip()
 
+        place = f"{path}: sheet 'review', row {number}"
         decision = value("decision").lower()
         if not decision:
             undecided += 1
             continue
         if decision not in ACCEPT | REJECT:
-            raise BadInputError(f"{path}: row {number}: decision {decision!r} is neither accept nor reject")
-        who = value("reviewer") or reviewer
+            raise BadInputError(f"{place}: decision {decision!r} is neither accept nor reject")
+        who = " ".join(value("reviewer").split()) or reviewer
         if not who:
-            raise BadInputError(f"{path}: row {number}: say who reviewed (the reviewer column or --reviewer)")
-        link = value("link")
-        source = proposed.get(link) or _from_row(value, path, number)
-        kind = "curated" if decision in ACCEPT else "rejected"
-        decisions.append(
-            replace(
+            raise BadInputError(f"{place}: say who reviewed (the reviewer column or --reviewer)")
+        for kind, source, origin in rows.decide(value, place, accept=decision in ACCEPT):
+            mapping = replace(
                 source,
-                iri=link_iri(base, source.subject_id, source.object_id, " review"),
+                iri=link_iri(rows.base, source.subject_id, source.object_id, " review"),
                 kind=kind,
                 mapping_justification=str(SEMAPV.ManualMappingCuration),
                 reviewer=who,
                 review_date=day,
-                derived_from=(source.iri,) if source.iri else (),
+                derived_from=(origin,) if origin else (),
                 comment=" — ".join(x for x in (source.comment, value("note")) if x),
             )
-        )
+            pair = (mapping.subject_id, mapping.object_id)
+            earlier, decided = decisions.get(pair, (number, mapping))
+            if decided.kind != kind:
+                raise BadInputError(
+                    f"{place}: decides the link from {pair[0]} to {pair[1]} otherwise than row {earlier} does"
+                )
+            decisions.setdefault(pair, (number, mapping))
     target = f"curated/{city}"
-    current = store.construct(_GRAPH, {"g": URIRef(graph_iri(target))})
-    updated = _merge(current, decisions)
-    store.add_graph(updated, graph=target, replace=True)
-    accepted = sum(d.kind == "curated" for d in decisions)
-    return ReviewResult(graph_iri(target), accepted, len(decisions) - accepted, undecided)
+    chosen = [mapping for _, mapping in decisions.values()]
+    if chosen:
+        current = store.construct(_GRAPH, {"g": URIRef(graph_iri(target))})
+        store.add_graph(_merge(current, chosen), graph=target, replace=True)
+    accepted = sum(d.kind == "curated" for d in chosen)
+    return ReviewResult(graph_iri(target), accepted, len(chosen) - accepted, undecided)
 
 
-def _from_row(value: Any, path: Path, number: int) -> Mapping:
-    """Rebuild a decided link that is no longer in the proposed graph from its row."""
-    subject, obj, level = value("provision"), value("standard"), value("level")
-    if not subject or not obj:
-        raise BadInputError(f"{path}: row {number}: the provision and the standard must be filled in")
-    from hrgraph.link.mappings import PREDICATES
+def _open_workbook(path: Path) -> Any:
+    """Open a workbook; a damaged one (a corrupt zip member, another format renamed) is a one-line error."""
+    import zlib
+    from zipfile import BadZipFile
 
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such file")
     try:
-        confidence = float(value("confidence") or 0.0)
+        return load_workbook(path, read_only=False, rich_text=False)
+    except (
+        InvalidFileException,
+        BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        SyntaxError,  # the XML of a member does not parse
+    ) as err:
+        raise BadInputError(f"{path}: not a readable .xlsx workbook: {' '.join(str(err).split())}") from err
+
+
+def _city_of(book: Any, path: Path) -> tuple[str, str]:
+    """Return the city the hidden ``about`` sheet names, and where it says so."""
+    if "about" in book.sheetnames:
+        for number, row in enumerate(book["about"].iter_rows(values_only=True), start=1):
+            if len(row) >= 2 and row[0] == "city" and row[1] not in (None, ""):
+                return str(row[1]).strip(), f"{path}: sheet 'about', row {number}"
+    raise BadInputError(f"{path}: the workbook does not say which city it reviews")
+
+
+def _review_sheet(book: Any, path: Path) -> tuple[Any, dict[str, int]]:
+    """Return the ``review`` sheet and the index of each column its header row names."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    if "review" not in book.sheetnames or not isinstance(book["review"], Worksheet):
+        raise BadInputError(f"{path}: no sheet named 'review' (export one with `hrgraph review export`)")
+    sheet = book["review"]
+    header = [str(c.value or "").strip().lower() for c in sheet[1]]
+    missing = [c for c in ("link", "provision", "standard", "decision") if c not in header]
+    if missing:
+        raise BadInputError(
+            f"{path}: sheet 'review', row 1: no column {missing[0]!r} (the first row must be the header row "
+            "`hrgraph review export` writes)"
+        )
+    return sheet, {name: header.index(name) for name in header if name}
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What the rows of a review are checked against: the city, its proposals, the standards."""
+
+    store: Store
+    city: str
+    base: str
+    subjects: set[str]
+    proposed: dict[str, Mapping]
+    by_pair: dict[tuple[str, str], Mapping]
+    knowledge: Knowledge
+    day: str
+
+    def decide(self, value: Callable[[str], str], place: str, *, accept: bool) -> list[tuple[str, Mapping, str]]:
+        """Return the decisions of one row: (kind, link, the proposal it reviews or "")."""
+        link, subject, obj = value("link"), value("provision"), value("standard")
+        if not subject or not obj:
+            raise BadInputError(f"{place}: the provision and the standard must be filled in")
+        if link:
+            try:
+                _check_iri(link)
+            except BadInputError as err:
+                raise BadInputError(f"{place}: link {link!r} is not an IRI") from err
+        source = self.proposed.get(link) or self.by_pair.get((subject, obj))
+        if source is not None and source.subject_id != subject:
+            raise BadInputError(
+                f"{place}: provision {subject} is not the one of the proposed link {link} ({source.subject_id});"
+                " to link another provision, add a row with an empty link cell"
+            )
+        if subject not in self.subjects:
+            raise BadInputError(f"{place}: provision {subject!r} is not a provision or action item of {self.city!r}")
+        level = value("level")
+        if level and level not in PREDICATES:
+            raise BadInputError(f"{place}: level {level!r} is not one of {', '.join(PREDICATES)}")
+        confidence = _confidence(value("confidence"), place)
+        kind = "curated" if accept else "rejected"
+        if source is not None and obj == source.object_id:  # as proposed; the reviewer may correct the confidence
+            if level and level != source.level:
+                raise BadInputError(f"{place}: level {level!r} does not fit {obj}, of level {source.level!r}")
+            if confidence is not None and confidence != round(source.confidence, 3):
+                source = replace(source, confidence=confidence)
+            return [(kind, source, source.iri)]
+        standard = self._standard(obj, place)
+        exported = source.level if source is not None else ""  # the level cell still shows the proposed standard's
+        if level and level not in (standard.level, exported):
+            raise BadInputError(f"{place}: level {level!r} does not fit {obj}, of level {standard.level!r}")
+        if source is not None:  # the reviewer replaced the proposed standard
+            if not accept:
+                raise BadInputError(
+                    f"{place}: the standard differs from the proposed {source.object_id}; reject a row as proposed,"
+                    " or accept it with the standard it should have"
+                )
+            also = self.by_pair.get((subject, obj))  # the corrected standard was proposed too: keep its evidence
+            if also is not None:
+                return [("curated", also, also.iri), ("rejected", source, source.iri)]
+            if confidence is None or confidence == round(source.confidence, 3):
+                confidence = 1.0  # the linker's confidence was for the standard it proposed
+            corrected = replace(
+                self._manual(subject, standard, confidence, "manual", ""),
+                comment=f"the reviewer replaced the proposed {source.object_id}",
+            )
+            return [("curated", corrected, source.iri), ("rejected", source, source.iri)]
+        method = value("method") or "manual"
+        if method not in JUSTIFICATIONS and method != "manual":
+            raise BadInputError(f"{place}: method {method!r} is not one of {', '.join([*JUSTIFICATIONS, 'manual'])}")
+        mapping = self._manual(subject, standard, 1.0 if confidence is None else confidence, method, value("why"))
+        # a proposal no longer in the store (the city was linked again) keeps its IRI: it is the pair's
+        return [(kind, mapping, link if link == link_iri(self.base, subject, obj) else "")]
+
+    def _standard(self, iri: str, place: str) -> Concept:
+        """Return a standard a link may point to; it must be in the store."""
+        concept = self.knowledge.concepts.get(iri)
+        if concept is None or concept.level not in PREDICATES:
+            raise BadInputError(f"{place}: standard {iri!r} is not an SDG goal or target, article, theme or instrument")
+        if not self.store.ask(_STANDARD, {"o": URIRef(iri)}):
+            raise BadInputError(f"{place}: standard {iri} is not in the store (load the standards: `hrgraph init`)")
+        return concept
+
+    def _manual(self, subject: str, standard: Concept, confidence: float, method: str, why: str) -> Mapping:
+        """Return a link a reviewer made: no proposal (still) stands behind it."""
+        from hrgraph import __version__
+
+        return Mapping(
+            iri="",
+            subject_id=subject,
+            subject_label="",
+            predicate_id=str(PREDICATES[standard.level]),
+            object_id=standard.iri,
+            object_label=standard.label,
+            level=standard.level,
+            confidence=confidence,
+            method=method,
+            mapping_justification=str(SEMAPV.ManualMappingCuration),
+            comment=why,
+            evidence_start=0,
+            evidence_end=0,
+            evidence_text="",
+            mapping_date=self.day,  # SSSOM: the date the mapping was asserted, here by the reviewer
+            tool_version=__version__,
+        )
+
+
+def _confidence(text: str, place: str) -> float | None:
+    """Return the confidence of a cell (None when empty); it must be a number from 0 to 1."""
+    if not text:
+        return None
+    try:
+        confidence = float(text)
     except ValueError as err:
-        raise BadInputError(f"{path}: row {number}: confidence {value('confidence')!r} is not a number") from err
-    return Mapping(
-        iri=value("link"),
-        subject_id=subject,
-        subject_label="",
-        predicate_id=str(PREDICATES.get(level, HRG.serves)),
-        object_id=obj,
-        object_label=value("standard label"),
-        level=level,
-        confidence=confidence,
-        method=value("method") or "manual",
-        mapping_justification=str(SEMAPV.ManualMappingCuration),
-        comment=value("why"),
-        evidence_start=0,
-        evidence_end=0,
-        evidence_text="",
-        mapping_date="",
-        tool_version="",
-    )
+        raise BadInputError(f"{place}: confidence {text!r} is not a number") from err
+    if not 0.0 <= confidence <= 1.0:
+        raise BadInputError(f"{place}: confidence {text} is not between 0 and 1")
+    return confidence
 
 
 def _merge(current: rdflib.Graph, decisions: list[Mapping]) -> rdflib.Graph:
