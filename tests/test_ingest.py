@@ -675,3 +675,25 @@ def test_a_revision_that_drops_an_indicator_the_report_measures_says_so(tmp_path
             f"{plan}: indicator doc/action-plan-2024-2027/indicator/HO-01-1 has values from a report but no plan "
             "defines it any more: restore it in the plan, or remove its values from the report"
         ]
+
+
+def test_a_single_value_where_the_profile_takes_a_list(tmp_path: Path) -> None:
+    shutil.copy(CITY / "proclamation.html", tmp_path / "proclamation.html")
+    profile = tmp_path / "city.yaml"
+    profile.write_text(
+        "name: Lakeside\nbodies:\n  - name: Human Rights Office\n    kind: human-rights-office\n    aliases: HRO\n"
+        "documents:\n  - file: proclamation.html\n    kind: proclamation\n    commits_to: ICESCR\n",
+        encoding="utf-8",
+    )
+    loaded = load_profile(profile)
+    assert (loaded.bodies[0].aliases, loaded.documents[0].commits_to) == (("HRO",), ("ICESCR",))
+    result = ingest(profile)
+    assert result.documents[0].commitments == 1
+    assert not [w for w in result.warnings if w.place == "commits_to"]
+    assert [
+        r["i"] for r in rows(result.store, "SELECT ?i WHERE { GRAPH ?g { ?c hrg:committedTo ?i } }", "Lakeside")
+    ] == [str(ID.icescr)]
+    aliases = rows(
+        result.store, "SELECT ?a WHERE { GRAPH ?g { ?b a hrg:HumanRightsOffice ; skos:altLabel ?a } }", "Lakeside"
+    )
+    assert [r["a"] for r in aliases] == ["HRO"]

@@ -6,8 +6,13 @@ so that the exit code and the error line are the ones a user sees.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import os
+import shlex
+import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -312,4 +317,199 @@ def test_a_mapping_with_a_list_or_nothing_for_a_field(
     before = snapshot(store_path)
     code, _, err = hrgraph(capsys, DATA / "plan-de.csv", "--city", "X", "--mapping", mapping, "--store", store_path)
     assert (code, err.strip()) == (2, f"hrgraph: error: {mapping}: {message}")
+    assert snapshot(store_path) == before
+
+
+# --- damaged archives, unreadable files and folders, hand-written YAML ------------------------------------
+
+
+def damage(source: Path, target: Path, member: str) -> Path:
+    """Copy a zip archive with the compressed bytes of one member zeroed, as a damaged disk or download leaves it."""
+    data = bytearray(source.read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(member)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start : start + info.compress_size] = bytes(info.compress_size)
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("source", "member"),
+    [
+        ("action-plan.xlsx", "xl/worksheets/sheet2.xml"),
+        ("action-plan.xlsx", "xl/styles.xml"),
+        ("action-plan.xlsx", "xl/_rels/workbook.xml.rels"),
+        ("annual-report-2025.docx", "word/styles.xml"),
+    ],
+)
+def test_an_archive_with_a_member_that_does_not_decompress(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, source: str, member: str
+) -> None:
+    damaged = damage(CITY / source, tmp_path / source, member)
+    what = "XLSX" if source.endswith(".xlsx") else "DOCX"
+    assert_refused(capsys, store_path, damaged, f"corrupt {what} file", "decompressing data")
+
+
+def run_unprivileged(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run ``hrgraph`` in a child process that file permissions apply to (root's override dropped)."""
+    command = [sys.executable, "-m", "hrgraph.cli", *map(str, args)]
+    if os.geteuid() == 0:
+        if shutil.which("capsh") is None:
+            pytest.skip("running as root without capsh: file permissions do not apply")
+        command = ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", shlex.join(command)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+
+
+def test_an_unreadable_file_in_a_folder(store_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    shutil.copy(RESOLUTION, folder / "resolution.md")
+    unreadable = folder / "plan é.csv"
+    shutil.copy(CITY / "sources" / "action-plan.csv", unreadable)
+    unreadable.chmod(0)
+    before = snapshot(store_path)
+    done = run_unprivileged("ingest", folder, "--city", "Example City", "--store", store_path)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.splitlines() == [f"hrgraph: error: {unreadable}: cannot read the file: Permission denied"]
+    assert snapshot(store_path) == before
+
+
+def test_a_folder_without_files_to_ingest(capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "scans"
+    (folder / ".hidden").mkdir(parents=True)
+    (folder / "minutes.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / ".hidden" / "plan.csv").write_text("ID,Action\n1,Open a shelter\n", encoding="utf-8")
+    assert_refused(capsys, store_path, folder, "no files to ingest in this folder (CSV, TSV, XLSX, PDF, DOCX")
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        ("name: [Lakeside, Hillside]\n", "name: give one value, not a list"),
+        ("name: '  '\n", "name: the city's name is empty: give its name"),
+        ("name: X\n7: seven\n", "unknown keys ['7']: use base_iri, bodies"),
+        ("name: X\nbodies: HRO\n", "bodies: give a list of bodies, each with a name"),
+        ("name: X\nbodies:\n  - name: Office\n    aliases: {a: b}\n", "bodies[1]: aliases: give a list, not a mapping"),
+        ("name: X\nbodies:\n  - name: Office\n    includes_civil_society: 'no'\n",
+         "bodies[1]: includes_civil_society: give true or false, not 'no'"),
+        ("name: X\ndocuments: {file: r.md}\n", "documents: give a list of documents, each with a file"),
+        ("name: X\ndocuments:\n  - file: r.md\n    title: [Resolution]\n", "documents[1]: title: give one value, not a list"),
+        ("name: X\ndocuments:\n  - file: r.md\n    status: yes\n", "documents[1]: status: True is not text: write it in quotes"),
+        ("name: X\ndocuments:\n  - file: r.md\n    commits_to: [[ICESCR]]\n",
+         "documents[1]: commits_to[1]: give one value, not a list"),
+        ("name: X\ndocuments:\n  - file: r.md\n    date: [2025]\n", "documents[1]: date: [2025] is not a date"),
+        ("name: X\ncurrency: {code: EUR}\n", "currency: give one value, not a mapping"),
+        ("name: X\n  bodies: [\n", "not valid YAML: mapping values are not allowed here"),
+        ("name: X\nnote: " + "[" * 2000 + "]" * 2000 + "\n", "not valid YAML: nested too deeply"),
+    ],
+)  # fmt: skip
+def test_a_city_profile_with_a_wrong_type(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, profile: str, message: str
+) -> None:
+    path = tmp_path / "city.yaml"
+    path.write_text(profile, encoding="utf-8")
+    shutil.copy(RESOLUTION, tmp_path / "r.md")
+    before = snapshot(store_path)
+    code, out, err = hrgraph(capsys, path, "--store", store_path)
+    assert (code, out) == (2, ""), err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"hrgraph: error: {path}"), err
+    assert message in err
+    assert snapshot(store_path) == before
+
+
+def test_a_city_profile_in_latin_1(capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "city.yaml"
+    path.write_bytes("# Zürich\nname: Zürich\n".encode("latin-1"))
+    code, _, err = hrgraph(capsys, path, "--store", store_path)
+    assert (code, err.strip()) == (
+        2,
+        f"hrgraph: error: {path}:1: not UTF-8 (byte 0xfc): save the city profile as UTF-8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        (b"columns: [Action, Responsible]\n", "columns: give a mapping of field to column (action: Measure)"),
+        (b"columns:\n  action: Action\nsheet: [1]\n", "sheet: give one value, not a list"),
+        (b"columns:\n  action: Action\nstatus_values:\n  - done\n",
+         "status_values: give a mapping of wording to status (done: completed)"),
+        (b"columns:\n  action: Action\nstatus_values:\n  done: [completed]\n",
+         "status_values: done: give one value, not a list"),
+        (b"columns:\n  action: Action\ndate_order: [dmy]\n", "date_order: give one value, not a list"),
+        (b"columns:\n  action: Action\ncurrency: 1.5\n", "currency: 1.5 is not text: write it in quotes"),
+        (b"columns:\n  1: Action\n  action: Ma\xc3\x9fnahme\n", "unknown fields ['1']: use id, action"),
+        (b"columns:\n  action: Aktion\n  responsible: Zust\xe4ndig\n", ":3: not UTF-8 (byte 0xe4): save the mapping file as UTF-8"),
+    ],
+)  # fmt: skip
+def test_a_mapping_file_with_a_wrong_type_or_encoding(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, mapping: bytes, message: str
+) -> None:
+    path = tmp_path / "mapping.yaml"
+    path.write_bytes(mapping)
+    before = snapshot(store_path)
+    code, out, err = hrgraph(capsys, DATA / "plan-de.csv", "--city", "X", "--mapping", path, "--store", store_path)
+    assert (code, out) == (2, ""), err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"hrgraph: error: {path}"), err
+    assert message in err
+    assert snapshot(store_path) == before
+
+
+DC_CONTAINER = (
+    '<container xmlns="https://code.dccouncil.us/schemas/dc-library" xmlns:xi="http://www.w3.org/2001/XInclude">'
+    '<prefix>{prefix}</prefix><num>1</num><heading>Heading.</heading><xi:include href="{href}"/></container>'
+)
+
+
+def test_an_xml_file_that_includes_itself(capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index.xml"
+    index.write_text(DC_CONTAINER.format(prefix="Title", href="index.xml"), encoding="utf-8")
+    assert_refused(capsys, store_path, index, "xi:include of 'index.xml' makes a cycle: index.xml → index.xml")
+
+
+def test_a_cycle_of_includes(capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path) -> None:
+    title, chapter = tmp_path / "title.xml", tmp_path / "chapter.xml"
+    title.write_text(DC_CONTAINER.format(prefix="Title", href="chapter.xml"), encoding="utf-8")
+    chapter.write_text(DC_CONTAINER.format(prefix="Chapter", href="title.xml"), encoding="utf-8")
+    assert_refused(
+        capsys, store_path, title, "xi:include of 'title.xml' makes a cycle: title.xml → chapter.xml → title.xml",
+        extra=("--kind", "ordinance"),
+    )  # fmt: skip
+
+
+def test_a_csv_cell_beyond_the_field_size_limit_names_its_row(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "plan.csv"
+    long = "x" * (csv.field_size_limit() + 1)
+    plan.write_text(f'ID,Action\n1,Open a shelter\n\n2,"{long}\n3,Train staff\n', encoding="utf-8")
+    assert_refused(
+        capsys, store_path, plan, 'plan.csv: row 4: a cell longer than 131,072 characters (a quote " left open?)'
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "message"),
+    [
+        ("action-plan.xlsx", "plan.csv", "not a text file: it looks like an XLSX spreadsheet (a zip archive): rename it .xlsx"),
+        ("equal-treatment-ordinance.pdf", "ordinance.txt", "not a text file: it looks like a PDF file: rename it .pdf"),
+        ("annual-report-2025.docx", "report.md", "it looks like a DOCX document (a zip archive): rename it .docx"),
+    ],
+)  # fmt: skip
+def test_a_renamed_spreadsheet_or_document(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, source: str, name: str, message: str
+) -> None:
+    renamed = tmp_path / name
+    shutil.copy(CITY / source, renamed)
+    assert_refused(capsys, store_path, renamed, message)
+
+
+@pytest.mark.parametrize("city", ["", "   "])
+def test_an_empty_city_name(capsys: pytest.CaptureFixture[str], store_path: Path, city: str) -> None:
+    before = snapshot(store_path)
+    code, out, err = hrgraph(capsys, RESOLUTION, "--city", city, "--kind", "resolution", "--store", store_path)
+    assert (code, out, err.strip()) == (2, "", "hrgraph: error: --city: the city's name is empty: give its name")
     assert snapshot(store_path) == before

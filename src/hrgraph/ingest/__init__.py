@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 from rdflib import URIRef
 
 from hrgraph.errors import BadInputError
@@ -58,6 +57,9 @@ from hrgraph.ingest.plan import (
     map_columns,
     parse_period,
     read_items,
+    read_yaml,
+    yaml_list,
+    yaml_text,
 )
 from hrgraph.ingest.read import (
     DOCUMENT_SUFFIXES,
@@ -65,6 +67,7 @@ from hrgraph.ingest.read import (
     Extracted,
     Provision,
     Sheet,
+    read_bytes,
     read_document,
     read_spreadsheet,
 )
@@ -314,79 +317,100 @@ def load_profile(path: str | Path) -> CityProfile:
     ('Example City', 'SI', ['proclamation', 'resolution'])
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise BadInputError(f"{path}: cannot read the city profile: {err.strerror}") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise BadInputError(f"{path}{where}: not valid YAML: {getattr(err, 'problem', err)}") from err
-    if not isinstance(data, dict) or not data.get("name"):
+    data = read_yaml(path, "city profile")
+    if not isinstance(data, dict) or data.get("name") is None:
         raise BadInputError(f"{path}: a city profile is a YAML mapping with at least a 'name'")
+    name = _city_name(yaml_text(data["name"], f"{path}: name") or "", f"{path}: name")
     known = {"name", "base_iri", "country", "currency", "language", "bodies", "documents", "note", "source"}
     if set(data) - known:
-        raise BadInputError(f"{path}: unknown keys {sorted(set(data) - known)}: use {', '.join(sorted(known))}")
+        raise BadInputError(
+            f"{path}: unknown keys {sorted(map(str, set(data) - known))}: use {', '.join(sorted(known))}"
+        )
     bodies = []
-    for n, entry in enumerate(data.get("bodies") or [], start=1):
+    for n, entry in enumerate(_entries(data, "bodies", path, "a list of bodies, each with a name"), start=1):
         where = f"{path}: bodies[{n}]"
-        if not isinstance(entry, dict) or not entry.get("name"):
+        body_name = yaml_text(entry.get("name"), f"{where}: name") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not body_name:
             raise BadInputError(f"{where}: a body needs a name")
         extra = set(entry) - {"id", "name", "kind", "aliases", "includes_civil_society"}
         if extra:
-            raise BadInputError(f"{where}: unknown keys {sorted(extra)}")
-        kind = str(entry.get("kind") or "department")
+            raise BadInputError(f"{where}: unknown keys {sorted(map(str, extra))}")
+        kind = yaml_text(entry.get("kind"), f"{where}: kind") or "department"
         if kind not in BODY_KINDS:
             raise BadInputError(f"{where}: unknown kind {kind!r}: use one of {', '.join(BODY_KINDS)}")
         civil = entry.get("includes_civil_society")
+        if civil is not None and not isinstance(civil, bool):
+            raise BadInputError(f"{where}: includes_civil_society: give true or false, not {civil!r}")
         bodies.append(
             Body(
-                _slug(str(entry.get("id") or entry["name"])),
-                str(entry["name"]),
+                _slug(yaml_text(entry.get("id"), f"{where}: id") or body_name),
+                body_name,
                 kind,
-                tuple(str(a) for a in entry.get("aliases") or ()),
-                None if civil is None else bool(civil),
+                yaml_list(entry.get("aliases"), f"{where}: aliases"),
+                civil,
             )
         )
     documents = []
-    for n, entry in enumerate(data.get("documents") or [], start=1):
+    for n, entry in enumerate(_entries(data, "documents", path, "a list of documents, each with a file"), start=1):
         where = f"{path}: documents[{n}]"
-        if not isinstance(entry, dict) or not entry.get("file"):
+        file = yaml_text(entry.get("file"), f"{where}: file") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not file:
             raise BadInputError(f"{where}: a document needs a file")
         extra = set(entry) - {
             "file", "kind", "id", "title", "date", "status", "commits_to", "owner", "period", "mapping", "sheet",
         }  # fmt: skip
         if extra:
-            raise BadInputError(f"{where}: unknown keys {sorted(extra)}")
+            raise BadInputError(f"{where}: unknown keys {sorted(map(str, extra))}")
+        text = {
+            key: yaml_text(entry.get(key), f"{where}: {key}")
+            for key in ("kind", "id", "title", "status", "owner", "period", "mapping", "sheet")
+        }
         documents.append(
             DocumentEntry(
-                path.parent / str(entry["file"]),
-                None if entry.get("kind") is None else _kind(str(entry["kind"]), where),
-                None if entry.get("id") is None else _slug(str(entry["id"])),
-                entry.get("title"),
-                _date(entry.get("date"), where),
-                None if entry.get("status") is None else str(entry["status"]),
-                tuple(str(c) for c in entry.get("commits_to") or ()),
-                entry.get("owner"),
-                None if entry.get("period") is None else str(entry["period"]),
-                None if entry.get("mapping") is None else path.parent / str(entry["mapping"]),
-                entry.get("sheet"),
+                path.parent / file,
+                None if text["kind"] is None else _kind(text["kind"], where),
+                None if text["id"] is None else _slug(text["id"]),
+                text["title"],
+                _date(entry.get("date"), f"{where}: date"),
+                text["status"],
+                yaml_list(entry.get("commits_to"), f"{where}: commits_to"),
+                text["owner"],
+                text["period"],
+                None if text["mapping"] is None else path.parent / text["mapping"],
+                text["sheet"],
             )
         )
-    base = data.get("base_iri")
-    language = str(data.get("language") or "en")
+    base = yaml_text(data.get("base_iri"), f"{path}: base_iri")
+    country = yaml_text(data.get("country"), f"{path}: country")
+    currency = yaml_text(data.get("currency"), f"{path}: currency")
+    language = yaml_text(data.get("language"), f"{path}: language") or "en"
     if not _valid(ox.Literal, "", language=language):
         raise BadInputError(f"{path}: language: {language!r} is not a language tag (en, de, sl, fr-CH …)")
     return CityProfile(
         path,
-        str(data["name"]),
-        None if base is None else _check_base(str(base), str(path)),
-        None if data.get("country") is None else str(data["country"]),
-        None if data.get("currency") is None else str(data["currency"]).upper(),
+        name,
+        None if base is None else _check_base(base, str(path)),
+        country,
+        None if currency is None else currency.upper(),
         language,
         tuple(bodies),
         tuple(documents),
     )
+
+
+def _entries(data: dict[Any, Any], key: str, path: Path, what: str) -> list[Any]:
+    """Return the list under a key of a city profile (bodies, documents); anything else is an error."""
+    entries = data.get(key) or []
+    if not isinstance(entries, list):
+        raise BadInputError(f"{path}: {key}: give {what}")
+    return entries
+
+
+def _city_name(name: str, where: str) -> str:
+    """Return a city's name as given, refusing one that is empty or only spaces."""
+    if not name.strip():
+        raise BadInputError(f"{where}: the city's name is empty: give its name")
+    return name
 
 
 def _slug(text: str) -> str:
@@ -410,13 +434,18 @@ def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Sou
         if path.is_dir() and (path / "city.yaml").is_file():
             path = path / "city.yaml"
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if not found:
+                raise BadInputError(
+                    f"{path}: no files to ingest in this folder (CSV, TSV, XLSX, PDF, DOCX, HTML, TXT, MD or XML)"
+                )
+            files += found
         elif path.suffix.lower() in (".yaml", ".yml"):
             if profile is not None:
                 raise BadInputError(f"{path}: one city profile at a time ({profile.path} was given already)")
@@ -442,7 +471,7 @@ def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Sou
         # the sections they include, so that those are not read twice.
         if source.path.suffix.lower() in SPREADSHEET_SUFFIXES:
             return 0
-        if source.path.suffix.lower() == ".xml" and b"XInclude" in source.path.read_bytes()[:4096]:
+        if source.path.suffix.lower() == ".xml" and b"XInclude" in read_bytes(source.path)[:4096]:
             return 1
         return 2
 
@@ -854,6 +883,8 @@ def ingest(
     >>> result.items, result.documents[0].columns["Action"], result.graph
     (44, 'action', 'https://w3id.org/hrgraph/graph/city/example-city')
     """
+    if city is not None:
+        _city_name(city, "--city")
     given = [paths] if isinstance(paths, str | Path) else list(paths)
     profile, sources = _collect(given)
     if doc_id is not None:
@@ -896,7 +927,7 @@ def ingest(
         path, entry = source.path, source.entry
         if path.resolve() in included:
             continue
-        data = path.read_bytes()
+        data = read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
         doc_slug = entry.id or _slug(path.stem)
         doc = f"{base}doc/{doc_slug}"

@@ -39,6 +39,9 @@ __all__ = [
     "parse_references",
     "parse_value",
     "read_items",
+    "read_yaml",
+    "yaml_list",
+    "yaml_text",
 ]
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -152,25 +155,84 @@ class ColumnMapping:
     """Whether the file says the date order: then dates such as 03/04/2026 are not flagged as ambiguous."""
 
 
-def load_mapping(path: Path) -> ColumnMapping:
-    """Read a mapping file (YAML); every key is checked, so a typo is an error naming the file."""
+def read_yaml(path: Path, what: str) -> Any:
+    """Read a YAML file written by hand (``what``: "mapping file", "city profile"), or say in one line what is wrong.
+
+    >>> read_yaml(Path("nowhere.yaml"), "mapping file")
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: nowhere.yaml: cannot read the mapping file: No such file or directory
+    """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as err:
-        raise BadInputError(f"{path}: cannot read the mapping file: {err.strerror}") from err
+        raise BadInputError(f"{path}: cannot read the {what}: {err.strerror or err}") from err
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise BadInputError(
+            f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}): save the {what} as UTF-8"
+        ) from err
+    try:
+        return yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise BadInputError(f"{path}{where}: not valid YAML: {getattr(err, 'problem', err)}") from err
+        problem = getattr(err, "problem", None) or str(err).split("\n", 1)[0]
+        raise BadInputError(f"{path}{where}: not valid YAML: {problem}") from err
+    except RecursionError as err:
+        raise BadInputError(f"{path}: not valid YAML: nested too deeply") from err
+
+
+def yaml_text(value: Any, where: str) -> str | None:
+    """Return a value of a hand-written YAML file that is one piece of text; a whole number or a date is text too.
+
+    ``where`` names the file and the key for the error that anything else (a list, true, 1.5) gets.
+
+    >>> yaml_text(2024, "city.yaml: documents[1]: period"), yaml_text(None, "city.yaml: title")
+    ('2024', None)
+    >>> yaml_text(["a"], "city.yaml: documents[1]: title")
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: city.yaml: documents[1]: title: give one value, not a list
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | dt.date) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list | dict):
+        raise BadInputError(f"{where}: give one value, not a {'list' if isinstance(value, list) else 'mapping'}")
+    raise BadInputError(f"{where}: {value!r} is not text: write it in quotes")
+
+
+def yaml_list(value: Any, where: str) -> tuple[str, ...]:
+    """Return the texts of a list in a hand-written YAML file; a single value is a list of one.
+
+    >>> yaml_list("ICESCR", "commits_to"), yaml_list(["ICESCR", "CRC"], "commits_to")
+    (('ICESCR',), ('ICESCR', 'CRC'))
+    """
+    if isinstance(value, dict):
+        raise BadInputError(f"{where}: give a list, not a mapping")
+    if isinstance(value, list):
+        texts = [yaml_text(item, f"{where}[{n}]") for n, item in enumerate(value, start=1)]
+    else:
+        texts = [yaml_text(value, where)]
+    return tuple(text for text in texts if text)
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read a mapping file (YAML); every key is checked, so a typo is an error naming the file."""
+    data = read_yaml(path, "mapping file")
     if not isinstance(data, dict):
         raise BadInputError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
     unknown = set(data) - {"columns", "header_row", "sheet", "status_values", "date_order", "currency"}
     if unknown:
-        raise BadInputError(f"{path}: unknown keys {sorted(unknown)}")
+        raise BadInputError(f"{path}: unknown keys {sorted(map(str, unknown))}")
     columns = data.get("columns") or {}
-    if not isinstance(columns, dict) or not all(k in FIELDS for k in columns):
-        bad = sorted(set(columns) - set(FIELDS)) if isinstance(columns, dict) else columns
-        raise BadInputError(f"{path}: unknown fields {bad}: use {', '.join(FIELDS)}")
+    if not isinstance(columns, dict):
+        raise BadInputError(f"{path}: columns: give a mapping of field to column (action: Measure)")
+    if not all(k in FIELDS for k in columns):
+        unknown = set(columns) - set(FIELDS)
+        raise BadInputError(f"{path}: unknown fields {sorted(map(str, unknown))}: use {', '.join(FIELDS)}")
     specs: dict[str, tuple[str | int, ...]] = {}
     for name, spec in columns.items():
         if isinstance(spec, list) and name != "standards":
@@ -181,23 +243,29 @@ def load_mapping(path: Path) -> ColumnMapping:
     statuses: dict[str, str] = {}
     names = {"planned": "Planned", "in-progress": "InProgress", "completed": "Completed", "delayed": "Delayed",
              "discontinued": "Discontinued"}  # fmt: skip
-    for wording, status in (data.get("status_values") or {}).items():
-        if str(status).lower() not in names:
-            raise BadInputError(f"{path}: status_values: {status!r} is not one of {', '.join(names)}")
-        statuses[_norm(str(wording))] = names[str(status).lower()]
-    order = str(data.get("date_order") or "dmy").lower()
+    wordings = data.get("status_values") or {}
+    if not isinstance(wordings, dict):
+        raise BadInputError(f"{path}: status_values: give a mapping of wording to status (done: completed)")
+    for wording, status in wordings.items():
+        where = f"{path}: status_values: {wording}"
+        text = (yaml_text(status, where) or "").lower()
+        if text not in names:
+            raise BadInputError(f"{where}: {status!r} is not one of {', '.join(names)}")
+        statuses[_norm(yaml_text(wording, f"{path}: status_values") or "")] = names[text]
+    order = (yaml_text(data.get("date_order"), f"{path}: date_order") or "dmy").lower()
     if order not in ("dmy", "mdy"):
         raise BadInputError(f"{path}: date_order must be dmy or mdy, not {order!r}")
     header_row = data.get("header_row")
-    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+    if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1):
         raise BadInputError(f"{path}: header_row must be a row number (1 or more)")
+    currency = yaml_text(data.get("currency"), f"{path}: currency")
     return ColumnMapping(
         columns=specs,
         header_row=header_row,
-        sheet=None if data.get("sheet") is None else str(data["sheet"]),
+        sheet=yaml_text(data.get("sheet"), f"{path}: sheet"),
         status_values=statuses,
         day_first=order == "dmy",
-        currency=None if data.get("currency") is None else str(data["currency"]).upper(),
+        currency=None if currency is None else currency.upper(),
         path=path,
         date_order_given=data.get("date_order") is not None,
     )

@@ -8,8 +8,9 @@ headings, texts and numbered paragraphs in document order. Offsets count Unicode
 
 Whatever cannot be read safely is refused with a one-line :class:`~hrgraph.errors.BadInputError` naming the
 file (and the page or line): encrypted or corrupt PDFs, PDFs without a text layer, archives that are not
-zip files or that would expand beyond :data:`MAX_UNZIPPED` bytes, XML with a DTD or entities, text in
-mixed encodings, empty files.
+zip files, are damaged or would expand beyond :data:`MAX_UNZIPPED` bytes, XML with a DTD or entities or
+whose ``xi:include`` elements make a cycle, text in mixed encodings, a spreadsheet, DOCX or PDF renamed to a
+text suffix (``.csv``, ``.txt``), empty files.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
     "Provision",
     "Sheet",
     "decode_text",
+    "read_bytes",
     "read_document",
     "read_spreadsheet",
 ]
@@ -146,6 +148,11 @@ class _Text:
 # --- shared checks -----------------------------------------------------------------------------------
 
 
+# What the DOCX and XLSX libraries raise for a damaged file: a member that does not decompress (zlib.error),
+# ends early (EOFError) or fails its checksum (BadZipFile), XML that does not parse (SyntaxError), a missing part.
+_ZIP_ERRORS = (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError, zlib.error, EOFError)
+
+
 def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
     """Refuse what is not a zip archive, a corrupt one, and one that would expand too far."""
     if not data:
@@ -178,13 +185,26 @@ def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
         for name in ("[Content_Types].xml", required):
             try:
                 content = archive.read(name) if name in names else b""
-            except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as err:
+            except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as err:
                 raise BadInputError(f"{path}: corrupt {what} file: {name}: {err}") from err
             if content:
                 try:
                     _parse_xml(Path(name), content)
                 except BadInputError as err:
                     raise BadInputError(f"{path}: corrupt {what} file: {err}") from err
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return the bytes of a file, or say in one line why it cannot be read (no permission, a folder …).
+
+    >>> read_bytes(Path("nowhere.pdf"))
+    Traceback (most recent call last):
+    hrgraph.errors.BadInputError: nowhere.pdf: cannot read the file: No such file or directory
+    """
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str | None]:
@@ -199,6 +219,9 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str | None]:
     """
     if not data.strip():
         raise BadInputError(f"{path}: empty file")
+    looks_like = _binary_kind(data)
+    if looks_like is not None:
+        raise BadInputError(f"{path}: not a text file: it looks like {looks_like}")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -226,6 +249,26 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str | None]:
         raise BadInputError(
             f"{path}: line {line}: not a text file in UTF-8 or Windows-1252 (byte 0x{data[err.start]:02x})"
         ) from err
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """Say what a file given as text is by its first bytes: a renamed spreadsheet, document or PDF."""
+    if data.startswith(b"%PDF"):
+        return "a PDF file: rename it .pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old binary Office file (.xls or .doc): save it as .xlsx or .docx"
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        names = set()
+    if "word/document.xml" in names:
+        return "a DOCX document (a zip archive): rename it .docx"
+    if "xl/workbook.xml" in names:
+        return "an XLSX spreadsheet (a zip archive): rename it .xlsx"
+    return "a zip archive (an XLSX spreadsheet? rename it .xlsx)"
 
 
 def _parse_xml(path: Path, data: bytes) -> Element:
@@ -405,7 +448,7 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
     _check_zip(path, data, "DOCX", "word/document.xml")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, SyntaxError) as err:
+    except (PackageNotFoundError, AttributeError, *_ZIP_ERRORS) as err:
         raise BadInputError(f"{path}: corrupt DOCX file: {err}") from err
     out = _Text()
     tables: list[list[list[str]]] = []
@@ -643,6 +686,8 @@ class _DCReader:
         self.provisions: list[Provision] = []
         self.included: list[Path] = []
         self.used: set[str] = set()
+        self.reading = [path.resolve()]
+        """The file being read and the files that include it, to refuse an include cycle."""
 
     def child_text(self, element: Element, name: str) -> str:
         found = element.find(DC_LIBRARY + name)
@@ -668,9 +713,14 @@ class _DCReader:
             raise BadInputError(f"{self.path}: xi:include of {href!r} is outside the folder of the file: refused")
         if not target.is_file():
             raise BadInputError(f"{self.path}: xi:include of {href!r}: no such file")
+        if target in self.reading:
+            cycle = " → ".join(p.name for p in [*self.reading[self.reading.index(target) :], target])
+            raise BadInputError(f"{self.path}: xi:include of {href!r} makes a cycle: {cycle}")
         self.included.append(target)
-        root = _parse_xml(target, target.read_bytes())
+        root = _parse_xml(target, read_bytes(target))
+        self.reading.append(target)
         self.element(root, parent, container_eid)
+        self.reading.pop()
 
     def element(self, element: Element, parent: str | None, container_eid: str) -> None:
         if element.tag == DC_LIBRARY + "container":
@@ -774,12 +824,19 @@ def read_spreadsheet(path: Path, data: bytes, *, sheet: str | None = None) -> li
         first = text.split("\n", 1)[0]
         delimiter = "\t" if suffix == ".tsv" else max(",;\t", key=first.count)
         rows: list[tuple[int, list[Any]]] = []
+        number = 0
         try:
             for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
                 if any(cell.strip() for cell in row):
                     rows.append((number, row))
         except csv.Error as err:
-            raise BadInputError(f"{path}: malformed CSV: {err}") from err
+            # The row that failed is the one after the last row read.
+            if "field larger than field limit" in str(err):
+                raise BadInputError(
+                    f"{path}: row {number + 1}: a cell longer than {csv.field_size_limit():,} characters "
+                    '(a quote " left open?)'
+                ) from err
+            raise BadInputError(f"{path}: row {number + 1}: malformed CSV: {err}") from err
         if not rows:
             raise BadInputError(f"{path}: empty file")
         return [Sheet(rows, None, [(None, note)] if note else [])]
@@ -804,7 +861,7 @@ def _openpyxl_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError) as err:
+    except _ZIP_ERRORS as err:
         raise BadInputError(f"{path}: corrupt XLSX file: {err}") from err
     try:
         names = workbook.sheetnames
@@ -817,7 +874,7 @@ def _openpyxl_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
                 for number, values in enumerate(workbook[name].iter_rows(values_only=True), start=1):
                     if any(v is not None and str(v).strip() for v in values):
                         rows.append((number, [_cell(v) for v in values]))
-            except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError) as err:
+            except _ZIP_ERRORS as err:
                 raise BadInputError(f"{path}: sheet {name!r}: corrupt XLSX file: {err}") from err
             sheets.append(Sheet(rows, name))
     finally:
@@ -851,7 +908,7 @@ def _xml_part(archive: zipfile.ZipFile, name: str) -> bytes:
     """Return a part of the archive if it is UTF-8 (or ASCII) XML without a DTD: no entity can then expand."""
     try:
         content = archive.read(name)
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error) as err:
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as err:
         raise _UnusualError(name) from err
     if not content.startswith((b"<", b"\xef\xbb\xbf<")) or content[1:2] == b"\x00" or b"<!DOCTYPE" in content:
         raise _UnusualError(name)
