@@ -14,10 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from hrgraph.store import EmbeddedStore, RemoteStore, Store
+from hrgraph.resources import corpus_files, ontology_file
+from hrgraph.store import EmbeddedStore, RdfFormat, RemoteStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HRGRAPH_SHARED", ROOT.parent / "shared"))
+REPORT_DATA = ROOT / "tests" / "data" / "report"
+# the fixture cities of the report tests and the graph each is loaded into
+REPORT_FIXTURES = {
+    "lakeside-city.ttl": "city/Lakeside",
+    "lakeside-proposed.ttl": "proposed/Lakeside",
+    "lakeside-curated.ttl": "curated/Lakeside",
+    "hillside-city.ttl": "city/Hillside",
+}
 
 
 def oxigraph_binary() -> str | None:
@@ -88,3 +97,22 @@ def shared() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip(f"the shared data folder is not present at {SHARED}")
     return SHARED / "data"
+
+
+def load_fixture(store: Store) -> None:
+    """Load the ontology, the standards corpus and the two fixture cities into a store."""
+    store.load(ontology_file().read_bytes(), format=RdfFormat.TURTLE, graph="ontology")
+    for file in corpus_files():
+        store.load(file.read_bytes(), format=RdfFormat.for_path(file.name), graph="standards")
+    for name, graph in REPORT_FIXTURES.items():
+        store.load(REPORT_DATA / name, graph=graph)
+
+
+@pytest.fixture(scope="module")
+def lakeside() -> Iterator[Store]:
+    """An in-memory store with the standards and the fixture cities Lakeside and Hillside (tests/data/report)."""
+    if not corpus_files():
+        pytest.skip("the built standards corpus is not present")
+    with EmbeddedStore() as store:
+        load_fixture(store)
+        yield store

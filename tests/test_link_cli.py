@@ -48,3 +48,71 @@ def test_cli_link_advances_its_progress_bar_per_item(tmp_path: Path, monkeypatch
     assert task.description == "linking"
     assert task.total == task.completed == 4
     assert "━" not in result.output  # stderr is not a terminal here: no bar drawn
+
+
+# --- `--levels`: an empty or unknown list is refused (reports/validation brief) ------------------------
+
+
+@pytest.mark.parametrize("levels", [",", "", " , ", "article,nope"])
+def test_link_refuses_an_empty_or_unknown_level_list_and_keeps_the_proposals(
+    tmp_path: Path, levels: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hrgraph.link.mappings import read_mappings
+
+    folder = _store(tmp_path)
+    assert cli.main(["link", "--city", CITY, "--store", str(folder)]) == 0
+    with EmbeddedStore(folder) as store:
+        before = len(read_mappings(store, f"proposed/{CITY}"))
+    assert before > 0
+    capsys.readouterr()
+    assert cli.main(["link", "--city", CITY, "--store", str(folder), "--levels", levels]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hrgraph: error: ") and err.count("\n") == 1 and "sdg-goal" in err
+    with EmbeddedStore(folder) as store:
+        assert len(read_mappings(store, f"proposed/{CITY}")) == before
+
+
+# --- `evaluate`: malformed labelled rows are named; an empty confidence band has no precision ----------
+
+
+def _labelled(tmp_path: Path, *lines: str) -> Path:
+    folder = tmp_path / "data" / "local-policy-links-dev"
+    folder.mkdir(parents=True)
+    (folder / "local_links_dev.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return folder.parent
+
+
+GOOD_ROW = '{"id": "A", "text": "Nothing to link here.", "sdg_targets": ["11.1"], "articles": []}'
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ('{"id": "B", "sdg_targets": ["1.1"], "articles": []}', "the row has no 'text' field"),
+        (
+            '{"id": "B", "text": "x", "sdg_targets": "1.1", "articles": []}',
+            "malformed row: sdg_targets must be a list of strings",
+        ),
+        ('{"id": "B", "text": 5, "sdg_targets": [], "articles": []}', "malformed row: text must be a string"),
+        ("[1, 2]", "not a JSON object"),
+    ],
+)
+def test_evaluate_names_the_file_and_line_of_a_malformed_row(
+    tmp_path: Path, row: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _labelled(tmp_path, GOOD_ROW, row)
+    assert cli.main(["evaluate", "--data", str(data), "--dataset", "local-policy"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"hrgraph: error: {data / 'local-policy-links-dev' / 'local_links_dev.jsonl'}:2: {reason}\n"
+
+
+def test_evaluate_shows_no_precision_for_an_empty_band(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    data = _labelled(tmp_path, GOOD_ROW)
+    assert cli.main(["evaluate", "--data", str(data), "--dataset", "local-policy"]) == 0
+    band = [line for line in capsys.readouterr().out.splitlines() if "≥ 0.8" in line]
+    assert band and band[-1].split("│")[-1].strip() == "—"
+    assert cli.main(["evaluate", "--data", str(data), "--dataset", "local-policy", "-O", "json"]) == 0
+    bands = json.loads(capsys.readouterr().out)["bands"]
+    assert bands == [{"level": "all", "low": 0.8, "high": 1.01, "links": 0, "correct": 0, "precision": None}]

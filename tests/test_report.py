@@ -35,38 +35,14 @@ from hrgraph.report import (
     write_report,
     write_reports,
 )
-from hrgraph.resources import corpus_files, ontology_file
+from hrgraph.resources import corpus_files
 from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table
+from tests.conftest import load_fixture as load_fixture  # test_report_remote imports it from here
 
 DATA = Path(__file__).parent / "data" / "report"
 GOLDEN = DATA / "golden"
 UPDATE = os.environ.get("HRGRAPH_UPDATE_GOLDEN") == "1"
-FIXTURES = {
-    "lakeside-city.ttl": "city/Lakeside",
-    "lakeside-proposed.ttl": "proposed/Lakeside",
-    "lakeside-curated.ttl": "curated/Lakeside",
-    "hillside-city.ttl": "city/Hillside",
-}
 REC_121_36 = "https://w3id.org/hrgraph/id/upr/slovenia/cycle_3/rec_121.36"
-
-
-def load_fixture(store: Store) -> None:
-    """Load the ontology, the standards corpus and the two fixture cities into a store."""
-    store.load(ontology_file().read_bytes(), format=RdfFormat.TURTLE, graph="ontology")
-    for file in corpus_files():
-        store.load(file.read_bytes(), format=RdfFormat.for_path(file.name), graph="standards")
-    for name, graph in FIXTURES.items():
-        store.load(DATA / name, graph=graph)
-
-
-@pytest.fixture(scope="module")
-def lakeside() -> Iterator[Store]:
-    """An in-memory store with the standards and the fixture cities Lakeside and Hillside."""
-    if not corpus_files():
-        pytest.skip("the built standards corpus is not present")
-    with EmbeddedStore() as store:
-        load_fixture(store)
-        yield store
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +200,17 @@ def test_gaps(reports: dict[str, Report]) -> None:
     unanswered = {r["paragraph"] for r in gaps.table("UPR recommendations").records()}
     matrix = reports["upr"].table("UPR matrix").records()
     assert unanswered == {r["paragraph"] for r in matrix if r["measure_iri"] is None}
+
+
+def test_gaps_leave_out_procedural_and_final_clauses(reports: dict[str, Report]) -> None:
+    gaps = reports["gaps"]
+    commitments = {(r["instrument"], r["number"]) for r in gaps.table("Commitments").records()}
+    # ICESCR art. 16-31 (reporting, signature, entry into force, …) and CEDAW art. 17-30 (the Committee,
+    # reservations, depositary, …) have no local-policy terms in the corpus: no city can serve them
+    for instrument, first, last in (("ICESCR", 16, 31), ("CEDAW", 17, 30)):
+        assert not {(instrument, str(n)) for n in range(first, last + 1)} & commitments, instrument
+    assert ("ICESCR", "12") in commitments and ("CEDAW", "16") in commitments  # substantive articles stay
+    assert "procedural and final clauses" in gaps.introduction[2]
 
 
 def test_coverage_for_a_city_and_a_network(lakeside: Store, reports: dict[str, Report]) -> None:

@@ -122,6 +122,18 @@ def test_documents_give_one_row_per_recommendation_and_its_closest_responses(rep
     assert ("article" in first) == ("article" in str(best["route"]))
 
 
+def test_a_recital_and_a_paragraph_of_the_same_number_are_told_apart(reports: dict[str, Report]) -> None:
+    matrix = reports["upr"].table("UPR matrix").records()
+    cited = {str(r["measure_iri"]).rsplit("/", 1)[1]: r["measure_number"] for r in matrix if r["measure_iri"]}
+    assert cited["recital_1"] == "recital 1"
+    assert cited["formula_1__para_1"] == "§ 1"  # a paragraph of the proclamation's operative part
+    assert cited["formula_1"] == "operative part"
+    assert "art. 3(1)" in cited.values() and "§ 4(2)" in cited.values()  # the ordinance; the report's list
+    text = render(reports["upr"], OutputFormat.MD)[""].decode()
+    assert "Proclamation of Example City as a Human Rights City, recital 2" in text
+    assert "Proclamation of Example City as a Human Rights City, § 1" in text
+
+
 def test_review_workbook_of_the_example_city_holds_every_proposed_link(example: Store, tmp_path: Path) -> None:
     """The PDF ordinance's text has form feeds between pages, which a spreadsheet cell cannot hold."""
     from openpyxl import load_workbook

@@ -8,15 +8,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hrgraph.report import OutputFormat, ReportParams, build_report, write_report
-from hrgraph.resources import corpus_files
-from hrgraph.store import EmbeddedStore, Store
-from tests.test_report import load_fixture
+from hrgraph.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Written into the page after it has loaded, so that --dump-dom shows what the browser laid out.
@@ -32,16 +29,6 @@ window.addEventListener("load", () => {
   document.body.appendChild(out);
 });
 </script>"""
-
-
-@pytest.fixture(scope="module")
-def lakeside() -> Iterator[Store]:
-    """An in-memory store with the standards and the fixture cities."""
-    if not corpus_files():
-        pytest.skip("the built standards corpus is not present")
-    with EmbeddedStore() as store:
-        load_fixture(store)
-        yield store
 
 
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:

@@ -471,3 +471,19 @@ def test_options_that_do_not_apply_are_errors(tmp_path: Path) -> None:
         f"{text}: cannot tell the RDF format from the file name: use the extension "
         ".ttl, .nt, .nq, .trig, .jsonld, .json, .rdf, .owl or .xml"
     )
+
+
+def test_a_shapes_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """Editors on Windows save UTF-8 with a BOM; the data files are read with one, so are the shapes."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_bytes(
+        b"\xef\xbb\xbf@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        b"@prefix hrg: <https://w3id.org/hrgraph/ontology#> .\n"
+        b"<urn:x:Budget> a sh:NodeShape ; sh:targetClass hrg:ActionItem ;\n"
+        b'    sh:property [ sh:path hrg:budgetAmount ; sh:minCount 1 ; sh:message "Give the item a budget." ] .\n'
+    )
+    small = tmp_path / "small.ttl"
+    small.write_text(SMALL)
+    result = CliRunner().invoke(validate_command, ["-i", str(small), "--shapes", str(mine), "-O", "json"])
+    assert result.exit_code == 1, result.output
+    assert "Give the item a budget." in {r["message"] for r in json.loads(result.stdout)["results"]}

@@ -194,3 +194,25 @@ def test_inline_shape_case(name: str, tmp_path: Path, ontology: rdflib.Graph) ->
     path = tmp_path / f"{name}.test.ttl"
     path.write_text(PREFIXES + INLINE_CASES[name])
     check_case(path, ontology)
+
+
+def test_one_defect_of_a_plan_gives_one_result(ontology: rdflib.Graph) -> None:
+    """A plan with no date and no period: one result for the date, one for the period, none for its dates."""
+    data = rdflib.Graph().parse(
+        data=PREFIXES
+        + """
+        @prefix eli: <http://data.europa.eu/eli/ontology#> .
+        ex:plan a hrg:ActionPlan ; hrg:owner ex:office .
+        ex:item a hrg:ActionItem ; eli:is_part_of ex:plan .
+        """,
+        format="turtle",
+    )
+    with open_store(memory=True) as store:
+        store.add_graph(ontology, graph="ontology")
+        store.add_graph(data, graph="city/case")
+        report = validate(store)
+    plan = rdflib.URIRef("https://w3id.org/hrgraph/city/test/plan")
+    found = Counter(r.path for r in report.results if r.focus == plan)
+    assert found["dcterms:date"] == 1
+    assert found["hrg:period"] == 1
+    assert not [p for p in found if p and p.startswith("hrg:period/")]

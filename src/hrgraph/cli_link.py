@@ -25,11 +25,18 @@ MIN_CONFIDENCE_HELP = "Propose links from this confidence on [default: 0.2; SDG 
 
 
 def _levels(value: str | None) -> list[str] | None:
-    if not value:
+    """Return the levels of ``--levels`` (None when it is not given); an empty list or an unknown name is an error.
+
+    An empty list must not pass: ``link`` would propose nothing and replace the proposed graph with it.
+    """
+    if value is None:
         return None
+    from hrgraph.link.knowledge import LEVELS
     from hrgraph.link.linker import check_levels
 
     chosen = [v.strip() for v in value.split(",") if v.strip()]
+    if not chosen:
+        raise BadInputError(f"--levels {value!r} names no level: use one or more of {', '.join(LEVELS)}")
     check_levels(chosen)
     return chosen
 

@@ -840,7 +840,8 @@ def _gaps(store: Store, params: ReportParams) -> Report:
             "Commitments",
             "Commitments without a local measure",
             "Articles of the instruments the city commits to, and SDG targets if it commits to the 2030 Agenda, "
-            "that no stated or curated link ties to a local measure; open proposals may close the gap once reviewed.",
+            "that no stated or curated link ties to a local measure; open proposals may close the gap once reviewed. "
+            "Procedural and final clauses are not listed.",
             c_columns,
             commitments,
             drop=drop,
@@ -901,6 +902,10 @@ def _gaps(store: Store, params: ReportParams) -> Report:
         "local measure, action items tied to no standard, and UPR recommendations with no local response.",
         f"Committed articles or targets without a measure: {len(commitments)}; action items without a link: "
         f"{len(items)}{upr}",
+        "The procedural and final clauses of an instrument (its treaty body and reporting by States, signature, "
+        "ratification, entry into force, reservations, amendment, denunciation, the depositary) are not listed as "
+        "gaps: they bind the States parties and no local measure can serve them. They are the articles the "
+        "standards corpus gives no local-policy terms.",
     )
     return Report(
         "gaps",
@@ -1376,7 +1381,7 @@ def _response(routes: Sequence[Mapping[str, Cell]]) -> str:
     r = routes[0]
     number = _text(r["measure_number"])
     if r["measure_kind"] != "action item" and r["document"]:
-        number = f"{_text(r['document'])} § {number}" if number else _text(r["document"])
+        number = f"{_text(r['document'])}, {number}" if number else _text(r["document"])
     paths = []
     for route in sorted(routes, key=_route_rank):
         status = _text(route["link_status"])

@@ -23,6 +23,7 @@ complete (an item is complete when no violation concerns it, its indicators, obs
 
 from __future__ import annotations
 
+import codecs
 import csv
 import enum
 import html
@@ -968,6 +969,7 @@ def _rdf_format(path: str | Path) -> RdfFormat:
 def _read_rdf(source: str | Path | bytes, name: str) -> rdflib.Graph:
     """Parse an RDF file into an rdflib Graph, with the line and column of a syntax error."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = data.removeprefix(codecs.BOM_UTF8)  # editors on Windows start UTF-8 files with one; parsers refuse it
     fmt = RdfFormat.TURTLE if isinstance(source, bytes) else _rdf_format(source)
     try:
         triples = list(ox.parse(data, format=fmt.oxigraph))

@@ -30,7 +30,8 @@ from __future__ import annotations
 import csv
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,9 +94,13 @@ class Band:
     correct: int
 
     @property
-    def precision(self) -> float:
-        """The share of right links (0 when the band is empty)."""
-        return self.correct / self.links if self.links else 0.0
+    def precision(self) -> float | None:
+        """The share of right links; None when the band is empty (no link, nothing to promise).
+
+        >>> Band("article", 0.8, 1.01, 4, 3).precision, Band("article", 0.8, 1.01, 0, 0).precision
+        (0.75, None)
+        """
+        return self.correct / self.links if self.links else None
 
 
 @dataclass
@@ -113,7 +118,9 @@ class Evaluation:
         return {
             "min_confidence": self.min_confidence,
             "scores": [asdict(s) for s in self.scores],
-            "bands": [{**asdict(b), "precision": round(b.precision, 4)} for b in self.bands],
+            "bands": [
+                {**asdict(b), "precision": None if b.precision is None else round(b.precision, 4)} for b in self.bands
+            ],
             "words": self.words,
             "seconds": round(self.seconds, 2),
         }
@@ -147,7 +154,7 @@ class Evaluation:
                 f"≥ {b.low:.1f}" if (b.low, b.high) == (0.8, 1.01) else f"{b.low:.1f}–{min(b.high, 1.0):.1f}",
                 str(b.links),
                 str(b.correct),
-                f"{b.precision:.3f}",
+                "—" if b.precision is None else f"{b.precision:.3f}",
             ]
             for b in self.bands
         ]
@@ -157,11 +164,58 @@ class Evaluation:
 # --- reading the data sets ---------------------------------------------------------------------------
 
 
-def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) of each line of a JSON Lines file; a line that is no object is an error."""
     if not path.is_file():
         raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
-    for _, row in jsonl_rows(path):
-        yield row
+    try:
+        for number, row in jsonl_rows(path):
+            if not isinstance(row, dict):
+                raise BadInputError(f"{path}:{number}: not a JSON object")
+            yield number, row
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"{path}: not UTF-8 text (byte {err.start})") from err
+
+
+def _csv(path: Path, encoding: str) -> list[tuple[int, dict[str, str]]]:
+    """Return (line number, row) of each row of a CSV file with a header line."""
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.DictReader(handle)
+            return [(reader.line_num, row) for row in reader]
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"{path}: not {encoding} text (byte {err.start})") from err
+    except csv.Error as err:
+        raise BadInputError(f"{path}: not a CSV file: {err}") from err
+
+
+@contextmanager
+def _row(path: Path, line: int) -> Iterator[None]:
+    """Name the file and line of a labelled row that cannot be read."""
+    try:
+        yield
+    except KeyError as err:
+        raise BadInputError(f"{path}:{line}: the row has no {err.args[0]!r} field") from err
+    except (TypeError, ValueError, AttributeError) as err:
+        raise BadInputError(f"{path}:{line}: malformed row: {err}") from err
+
+
+def _text(row: Mapping[str, Any], *keys: str) -> str:
+    """Return the fields of a row joined by a blank line; each must be a string."""
+    for key in keys:
+        if not isinstance(row[key], str):
+            raise TypeError(f"{key} must be a string")
+    return "\n\n".join(row[key] for key in keys)
+
+
+def _strings(row: Mapping[str, Any], key: str) -> list[str]:
+    """Return a field that lists strings."""
+    value = row[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a list of strings")
+    return value
 
 
 def _goals_of(targets: Iterable[str]) -> frozenset[str]:
@@ -169,95 +223,99 @@ def _goals_of(targets: Iterable[str]) -> frozenset[str]:
 
 
 def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
-    """Read one labelled set from the shared data folder."""
+    """Read one labelled set from the shared data folder; a malformed row is an error naming its file and line."""
+    examples: list[Example] = []
     if name == "local-policy":
-        examples = []
-        for row in _jsonl(data / "local-policy-links-dev" / "local_links_dev.jsonl"):
-            examples.append(
-                Example(
-                    row["id"],
-                    row["text"],
-                    {
-                        "sdg-target": frozenset(_SDG + t for t in row["sdg_targets"]),
-                        "sdg-goal": frozenset(_SDG + g for g in _goals_of(row["sdg_targets"])),
-                        "article": frozenset(article_iri(a) for a in row["articles"]),
-                    },
+        path = data / "local-policy-links-dev" / "local_links_dev.jsonl"
+        for line, row in _jsonl(path):
+            with _row(path, line):
+                targets = _strings(row, "sdg_targets")
+                examples.append(
+                    Example(
+                        str(row["id"]),
+                        _text(row, "text"),
+                        {
+                            "sdg-target": frozenset(_SDG + t for t in targets),
+                            "sdg-goal": frozenset(_SDG + g for g in _goals_of(targets)),
+                            "article": frozenset(article_iri(a) for a in _strings(row, "articles")),
+                        },
+                    )
                 )
-            )
         return examples
     folder = data / "swisstext2024-sdg"
     if name == "swisstext-goals":
-        rows = [*_jsonl(folder / "task1_train.jsonl"), *_jsonl(folder / "testdata_results.jsonl")]
-        return [
-            Example(
-                r["ID"],
-                f"{r['TITLE']}\n\n{r['ABSTRACT']}",
-                {"sdg-goal": frozenset({_SDG + str(r["SDG"])} if int(r["SDG"]) else set())},
-                single_goal=str(r["SDG"]),
-            )
-            for r in rows
-        ]
+        for path in (folder / "task1_train.jsonl", folder / "testdata_results.jsonl"):
+            for line, r in _jsonl(path):
+                with _row(path, line):
+                    goal = int(r["SDG"])
+                    examples.append(
+                        Example(
+                            str(r["ID"]),
+                            _text(r, "TITLE", "ABSTRACT"),
+                            {"sdg-goal": frozenset({_SDG + str(goal)} if goal else set())},
+                            single_goal=str(goal),
+                        )
+                    )
+        return examples
     if name == "swisstext-targets":
-        rows = [*_jsonl(folder / "task2_train.jsonl"), *_jsonl(folder / "testdata_results.jsonl")]
-        examples = []
-        for r in rows:
-            raw = r.get("TARGETS") or []
-            targets: list[str] = (
-                [t.strip(" '\"") for t in raw.strip("[]").split(",") if t.strip()]
-                if isinstance(raw, str)
-                else list(raw)
-            )
-            if not targets:
-                continue
-            examples.append(
-                Example(
-                    r["ID"],
-                    f"{r['TITLE']}\n\n{r['ABSTRACT']}",
-                    {
-                        "sdg-target": frozenset(_SDG + t for t in targets),
-                        "sdg-goal": frozenset(_SDG + g for g in _goals_of(targets)),
-                    },
-                )
-            )
+        for path in (folder / "task2_train.jsonl", folder / "testdata_results.jsonl"):
+            for line, r in _jsonl(path):
+                with _row(path, line):
+                    raw = r.get("TARGETS")
+                    cited: list[str] = (
+                        [t.strip(" '\"") for t in raw.strip("[]").split(",") if t.strip()]
+                        if isinstance(raw, str)
+                        else _strings(r, "TARGETS")
+                        if raw
+                        else []
+                    )
+                    if not cited:
+                        continue
+                    examples.append(
+                        Example(
+                            str(r["ID"]),
+                            _text(r, "TITLE", "ABSTRACT"),
+                            {
+                                "sdg-target": frozenset(_SDG + t for t in cited),
+                                "sdg-goal": frozenset(_SDG + g for g in _goals_of(cited)),
+                            },
+                        )
+                    )
         return examples
     if name == "ohchr-slovenia":
         path = data / "upr-ohchr-thematic-lists-slovenia" / "upr_slovenia_recommendations_uhri_tags.csv"
-        examples = []
-        for row in _csv(path, "utf-8"):
-            gold: dict[str, frozenset[str]] = {}
-            goals = [g.strip() for g in (row.get("sdg_numbers") or "").split(";") if g.strip()]
-            if goals:
-                gold["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in goals)
-            themes = {
-                t
-                for label in (row.get("themes") or "").split(";")
-                for t in knowledge.uhri_themes.get(label.strip().lower(), ())
-            }
-            if themes:
-                gold["theme"] = frozenset(themes)
-            if gold:
-                examples.append(Example(f"{row['upr_cycle']}/{row['paragraph']}", row["recommendation"], gold))
+        for line, row in _csv(path, "utf-8"):
+            with _row(path, line):
+                gold: dict[str, frozenset[str]] = {}
+                goals = [g.strip() for g in (row.get("sdg_numbers") or "").split(";") if g.strip()]
+                if goals:
+                    gold["sdg-goal"] = frozenset(_SDG + str(int(g)) for g in goals)
+                themes = {
+                    t
+                    for label in (row.get("themes") or "").split(";")
+                    for t in knowledge.uhri_themes.get(label.strip().lower(), ())
+                }
+                if themes:
+                    gold["theme"] = frozenset(themes)
+                if gold:
+                    text = _text(row, "recommendation")
+                    examples.append(Example(f"{row['upr_cycle']}/{row['paragraph']}", text, gold))
         return examples
     if name == "upr-info":
-        examples = []
         folder = data / "upr-info-recommendations-2008-2014"
         if not folder.is_dir():
             raise BadInputError(f"{folder}: no such folder (is --data the shared data folder?)")
         issues = {label.lower(): themes for label, themes in knowledge.issue_themes.items()}
         for path in sorted(folder.glob("upr-info_sessions_*.csv")):
-            for number, row in enumerate(_csv(path, "mac_roman"), start=1):
-                themes = {t for tag in (row.get("Issue") or "").split(",") for t in issues.get(tag.strip().lower(), ())}
-                if themes and (row.get("Text") or "").strip():
-                    examples.append(Example(f"{path.stem}:{number}", row["Text"], {"theme": frozenset(themes)}))
+            for number, (line, row) in enumerate(_csv(path, "mac_roman"), start=1):
+                with _row(path, line):
+                    themes = {
+                        t for tag in (row.get("Issue") or "").split(",") for t in issues.get(tag.strip().lower(), ())
+                    }
+                    if themes and (row.get("Text") or "").strip():
+                        examples.append(Example(f"{path.stem}:{number}", row["Text"], {"theme": frozenset(themes)}))
         return examples
     raise UnknownNameError(f"unknown data set {name!r}: use one of {', '.join(DATASETS)}")
-
-
-def _csv(path: Path, encoding: str) -> list[dict[str, str]]:
-    if not path.is_file():
-        raise BadInputError(f"{path}: no such file (is --data the shared data folder?)")
-    with path.open(encoding=encoding, newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _sample(examples: Sequence[Example], limit: int | None) -> list[Example]:
