@@ -400,6 +400,14 @@ def test_component_rejects_an_unknown_level() -> None:
         nlp.add_pipe("hrgraph_linker", config={"levels": ["articles"]})
 
 
+def test_an_empty_list_of_levels_is_refused(knowledge: Knowledge) -> None:
+    # linking a city at no level would replace its proposals with nothing
+    with pytest.raises(BadInputError, match="no level asked for"):
+        Linker(knowledge, levels=[])
+    with pytest.raises(BadInputError, match="no level asked for"):
+        annotate("Social housing for homeless families.", levels=[])
+
+
 @pytest.mark.parametrize("value", [-5, 0])
 def test_component_rejects_a_passage_length_that_is_not_positive(value: int, knowledge: Knowledge) -> None:
     with pytest.raises(BadInputError, match=f"max_passage_words must be a whole number of at least 1, not {value}"):

@@ -31,12 +31,9 @@ def _levels(value: str | None) -> list[str] | None:
     """
     if value is None:
         return None
-    from hrgraph.link.knowledge import LEVELS
     from hrgraph.link.linker import check_levels
 
     chosen = [v.strip() for v in value.split(",") if v.strip()]
-    if not chosen:
-        raise BadInputError(f"--levels {value!r} names no level: use one or more of {', '.join(LEVELS)}")
     check_levels(chosen)
     return chosen
 

@@ -308,7 +308,7 @@ def _share(related: Sequence[str]) -> float:
 
 
 def check_levels(levels: Iterable[str] | None) -> frozenset[str]:
-    """Return the levels asked for (all when None); an unknown name is an error.
+    """Return the levels asked for (all when None); an unknown name or an empty list is an error.
 
     >>> sorted(check_levels(["article", "sdg-goal"]))
     ['article', 'sdg-goal']
@@ -318,6 +318,8 @@ def check_levels(levels: Iterable[str] | None) -> frozenset[str]:
     if isinstance(levels, str):
         raise BadInputError(f"levels must be a list of level names, not the string {levels!r}")
     chosen = frozenset(levels)
+    if not chosen:
+        raise BadInputError(f"no level asked for: use one or more of {', '.join(LEVELS)}")
     unknown = sorted(chosen - set(LEVELS))
     if unknown:
         raise UnknownNameError(f"unknown level {unknown[0]!r}: use one of {', '.join(LEVELS)}")
