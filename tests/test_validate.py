@@ -376,7 +376,7 @@ def test_the_text_report_names_provisions_by_their_labels(example_copy: Embedded
     )
     text = validate(example_copy, city="Example City").render().decode()
     assert f"\n  Recital 1 <{PROCLAMATION}/recital_1>\n" in text
-    assert f"\n  Formula 1 (2) <{PROCLAMATION}/formula_1__para_2>\n" in text
+    assert f"\n  Operative paragraph 2 <{PROCLAMATION}/formula_1__para_2>\n" in text
     assert f"\n  item HO-01 <{PLAN}item_HO-01>\n" in text
     assert f"\n  <{PROCLAMATION}/hcontainer_9>\n" in text
     assert "  item 1 <" not in text and "  item 2 <" not in text

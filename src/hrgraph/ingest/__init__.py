@@ -124,7 +124,7 @@ _PROVISION_WORDS = {
     "section": "Section",
     "article": "Article",
     "recital": "Recital",
-    "formula": "Formula",
+    "formula": "Operative part",
     "preamble": "Preamble",
     "preface": "Preface",
     "unit": "Unit",
@@ -642,14 +642,19 @@ class _Builder:
             if p.page is not None:
                 t.add(node, iri(HRG.page), typed(p.page, XSD.positiveInteger))
             word = _PROVISION_WORDS.get(p.kind)
-            if p.kind in ("paragraph", "item") and p.parent in labels:
+            if p.kind == "paragraph" and p.parent is not None and p.parent.startswith("formula_"):
+                label = f"Operative paragraph {p.number}"  # as resolutions and proclamations cite them
+            elif p.kind in ("paragraph", "item") and p.parent in labels:
                 label = f"{labels[p.parent]} ({p.number})"
+            elif p.kind == "formula" and p.number == "1":
+                label = "Operative part"
             elif word and p.number:
                 label = f"{word} {p.number}"
             else:
                 label = p.heading or word or p.kind
             labels[p.eid] = label
-            heading = f" — {p.heading}" if p.heading and p.kind not in ("paragraph", "item", "hcontainer") else ""
+            shown = p.heading and p.heading.casefold() != label.casefold()
+            heading = f" — {p.heading}" if shown and p.kind not in ("paragraph", "item", "hcontainer") else ""
             t.add(node, LABEL, lit(label + heading, lang))
 
     def items(
