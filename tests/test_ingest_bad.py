@@ -513,3 +513,16 @@ def test_an_empty_city_name(capsys: pytest.CaptureFixture[str], store_path: Path
     code, out, err = hrgraph(capsys, RESOLUTION, "--city", city, "--kind", "resolution", "--store", store_path)
     assert (code, out, err.strip()) == (2, "", "hrgraph: error: --city: the city's name is empty: give its name")
     assert snapshot(store_path) == before
+
+
+def test_an_ingest_beyond_the_triple_limit_is_refused(
+    capsys: pytest.CaptureFixture[str], store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the limit stands in for a plan of millions of rows, which would not fit in memory
+    monkeypatch.setattr(sys.modules["hrgraph.ingest"], "MAX_TRIPLES", 500)
+    before = snapshot(store_path)
+    code, out, err = hrgraph(capsys, CITY / "action-plan.xlsx", "--city", "Example City", "--store", store_path)
+    assert code == 2 and out == ""
+    assert err.startswith(f"hrgraph: error: {CITY / 'action-plan.xlsx'}: this ingest would write ")
+    assert "more than the 500 written at once" in err and err.count("\n") == 1
+    assert snapshot(store_path) == before

@@ -78,6 +78,7 @@ from hrgraph.store import Store, city_slug, graph_iri, open_store, state_slug
 __all__ = [
     "BODY_KINDS",
     "KINDS",
+    "MAX_TRIPLES",
     "Body",
     "CityProfile",
     "DocumentEntry",
@@ -105,6 +106,8 @@ BODY_KINDS = {
     "complaints-mechanism": HRG.ComplaintsMechanism,
 }
 """The kinds of body a city profile may list, and their classes."""
+MAX_TRIPLES = 2_000_000
+"""The most triples one ingest writes: the store holds a write to a city graph in memory until it commits."""
 # Bodies outside the administration are sub-organisations of the city, not units of it.
 _OUTSIDE = ("participatory-body", "complaints-mechanism")
 _STATUS_WORDS = {"Planned", "InProgress", "Completed", "Delayed", "Discontinued"}
@@ -973,6 +976,12 @@ def ingest(
                 builder, path, data, entry, default_kind, doc, doc_slug, file_iri, replaced, included
             )
         builder.document(doc, result.kind, entry, result.title, file_iri, sha, file_path)
+        written = len(builder.t)
+        if written > MAX_TRIPLES:  # the store writes one ingest in one transaction, held in memory
+            raise BadInputError(
+                f"{path}: this ingest would write {written:,} triples, more than the {MAX_TRIPLES:,} written at "
+                "once (about 20,000 action items or 200,000 provisions): split the file, or ingest the files apart"
+            )
         for old_file in sorted(set(old) - {file_iri}):
             builder.t.add(iri(file_iri), iri(PROV.wasRevisionOf), iri(old_file))
         documents.append(

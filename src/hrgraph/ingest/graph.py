@@ -83,6 +83,9 @@ class Triples:
         line = f"{subject} {predicate} {obj} .\n"
         (self.blank if subject[0] == "_" or obj[0] == "_" else self.lines).append(line)
 
+    def __len__(self) -> int:
+        return sum(block.count("\n") for block in (*self.blank, *self.lines))
+
     def data(self) -> bytes:
         """Return the triples as an N-Triples document."""
         # Block by block: one non-ASCII character would otherwise make the whole text wide, and slow.
