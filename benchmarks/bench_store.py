@@ -71,12 +71,12 @@ def run_variant(variant: str, data: Path) -> dict[str, float]:
     else:
         from hrgraph.store import EmbeddedStore, RdfFormat
 
-        folder = tempfile.mkdtemp(prefix="hrgraph-bench-") if variant == "embedded" else None
-        store = EmbeddedStore(folder)
-        store.load(data, format=RdfFormat.NTRIPLES, graph="standards")
-        loaded = time.perf_counter()
-        rows = len(store.select(QUERY_STORE))
-        store.close()
+        # the store's folder goes with the temporary folder, however the run ends
+        with tempfile.TemporaryDirectory(prefix="hrgraph-bench-") as folder:
+            with EmbeddedStore(folder if variant == "embedded" else None) as store:
+                store.load(data, format=RdfFormat.NTRIPLES, graph="standards")
+                loaded = time.perf_counter()
+                rows = len(store.select(QUERY_STORE))
     done = time.perf_counter()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"load_s": loaded - start, "query_s": done - loaded, "rows": rows, "peak_mib": peak_mib}

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from rich.progress import Progress
 from hrgraph.cli import _progress, cli
 from hrgraph.pipeline import EXAMPLE_STEPS
 from hrgraph.store import EmbeddedStore, RemoteStore, graph_iri
+from tests.conftest import ROOT
 
 PLAN = b"""@prefix hrg: <https://w3id.org/hrgraph/ontology#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
@@ -327,6 +329,7 @@ def test_queries_accepts_and_ignores_a_store(tmp_path: Path) -> None:
 # --- help examples and progress ------------------------------------------------------------------------
 
 HELP_WITH_EXAMPLES = [
+    ("init",),
     ("review",),
     ("review", "export"),
     ("review", "import"),
@@ -432,3 +435,116 @@ def test_an_output_extension_a_command_does_not_write_is_an_error(tmp_path: Path
     text = tmp_path / "text.txt"
     text.write_text("Open homeless shelters (SDG target 11.1).")
     assert_one_line_error(hrgraph("annotate", "-i", text, "-o", tmp_path / "links.csv"), "cannot write a .csv file")
+
+
+# --- reading files, query output, the corpus, interruptions ----------------------------------------
+
+
+def test_files_that_cannot_be_read_and_empty_parameters_are_one_line(small_store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "folder.rq"
+    folder.mkdir()
+    assert_one_line_error(hrgraph("query", folder, store=small_store), "folder.rq: a folder, not a file")
+    locked = tmp_path / "locked.rq"
+    locked.write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    locked.chmod(0)
+    if not os.access(locked, os.R_OK):  # root reads it all the same
+        assert_one_line_error(hrgraph("query", locked, store=small_store), "locked.rq: cannot read the file")
+    result = hrgraph("query", "provisions", "-p", "instrument=", store=small_store)
+    assert_one_line_error(result, "parameter 'instrument' is empty")
+    result = hrgraph("query", "upr-recommendations", "-p", "state=x y", store=small_store)
+    assert_one_line_error(result, "parameter 'state': not a valid IRI")
+
+
+def test_a_query_file_with_a_byte_order_mark(small_store: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "items.rq"
+    rq.write_bytes(
+        b"\xef\xbb\xbf# title: Items\r\n# param: plan (iri) the plan\r\n"
+        b"SELECT ?item WHERE { GRAPH ?g { ?item <http://data.europa.eu/eli/ontology#is_part_of> ?plan } }\r\n"
+    )
+    result = hrgraph("query", rq, "-p", "plan=https://example.org/plan", "-O", "json", store=small_store)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"item": "https://example.org/item1"}]
+
+
+def test_a_graph_given_for_a_file_that_names_its_graphs_is_an_error(small_store: Path, tmp_path: Path) -> None:
+    city = tmp_path / "city.trig"
+    result = hrgraph("export", "--graph", "city/Example City", "-o", city, store=small_store)
+    assert result.returncode == 0, result.stderr
+    assert_one_line_error(
+        hrgraph("load", city, "--graph", "standards", store=small_store), "city.trig names its own graphs", "--graph"
+    )
+    fresh = tmp_path / "fresh"
+    assert hrgraph("load", city, store=fresh).returncode == 0
+    with EmbeddedStore(fresh) as opened:
+        assert opened.graphs() == {graph_iri("city/Example City"): 3}
+
+
+def test_construct_output_is_the_same_on_every_run(small_store: Path) -> None:
+    query = (
+        "CONSTRUCT { ?item <https://example.org/in> [ <https://example.org/plan> ?plan ;"
+        " <https://example.org/at> [ <https://example.org/n> 1 ] ] }"
+        " WHERE { GRAPH ?g { ?item <http://data.europa.eu/eli/ontology#is_part_of> ?plan } }"
+    )
+    rq = small_store.parent / "nested.rq"
+    rq.write_text(query)
+    for fmt in ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"):
+        outputs = set()
+        for _ in range(3):
+            result = CliRunner().invoke(cli, ["query", str(rq), "-O", fmt, "--store", str(small_store)])
+            assert result.exit_code == 0, result.output
+            outputs.add(result.stdout_bytes)
+        assert len(outputs) == 1, fmt
+        [output] = outputs
+        parsed = rdflib.Graph().parse(
+            data=output, format={"ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}.get(fmt, fmt)
+        )
+        assert len(parsed) == 4
+
+
+def test_corpus_build_says_how_to_load_what_it_built(tmp_path: Path) -> None:
+    sources = tmp_path / "corpora"
+    shutil.copytree(ROOT / "corpora" / "standards", sources / "standards")
+    shutil.copytree(ROOT / "corpora" / "reviews", sources / "reviews")
+    labels = sources / "standards" / "labels" / "cat.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("torture", "torturé", 1), encoding="utf-8")
+    result = hrgraph("corpus", "build", "-i", sources, "-o", tmp_path / "built")
+    assert result.returncode == 0, result.stderr
+    command = result.stderr.strip().splitlines()[-1]
+    assert command == f"load it into a store with: hrgraph init --corpus {tmp_path / 'built'}"
+    store = tmp_path / "store"
+    assert hrgraph(*shlex.split(command.partition(": hrgraph ")[2]), store=store).returncode == 0
+    with EmbeddedStore(store) as opened:
+        assert opened.ask('ASK { GRAPH ?g { ?a ?p ?label } FILTER CONTAINS(STR(?label), "of torturé") }')
+    (sources / "reviews" / "ratification.csv").write_text("iso2,state\nSI,Slovenia\n")
+    result = hrgraph("corpus", "build", "-i", sources, "-o", tmp_path / "built")
+    assert_one_line_error(result, "ratification.csv:1: missing column(s) instrument, status, year")
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_load_says_truly_whether_it_was_stored(tmp_path: Path, plan: Path) -> None:
+    big = tmp_path / "big.nt"
+    with big.open("w") as out:
+        for i in range(300_000):
+            out.write(f'<https://example.org/s{i}> <https://example.org/p> "value {i}" .\n')
+    said = set()
+    for delay in (1.0, 8.0):  # while the file is parsed (nothing written), and while it is committed
+        store = tmp_path / f"store-{delay}"
+        assert hrgraph("load", plan, "--graph", "standards", store=store).returncode == 0
+        command = [sys.executable, "-m", "hrgraph.cli", "load", str(big), "--graph", "standards", "--replace"]
+        process = subprocess.Popen([*command, "--store", str(store)], stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate()
+        with EmbeddedStore(store) as opened:
+            triples = opened.graphs()[graph_iri("standards")]
+        if process.returncode == 0:
+            continue  # it finished before the signal came
+        assert process.returncode == 130
+        [message] = err.strip().splitlines()
+        said.add(message)
+        if message == "hrgraph: interrupted":
+            assert triples == 3
+        else:
+            assert message == "hrgraph: interrupted once the write under way had completed: the store holds it"
+            assert triples == 300_000
+    assert said, "every load finished before it could be interrupted"

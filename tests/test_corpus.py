@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from hrgraph.corpus import build
+from hrgraph.corpus import build, install
 from hrgraph.errors import BadInputError
 from hrgraph.namespace import HRG, ID, SDG
 from hrgraph.queries import find_query, run_query
 from hrgraph.resources import corpus_files
-from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table, graph_iri
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpora"
@@ -279,3 +279,101 @@ def test_every_upr_info_issue_and_uhri_label_is_mapped(shared: Path, standards: 
         ).column("l")
     }
     assert labels <= covered, sorted(labels - covered)
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A copy of the corpus sources to break."""
+    source = tmp_path / "corpora"
+    shutil.copytree(CORPUS / "standards", source / "standards")
+    shutil.copytree(CORPUS / "reviews", source / "reviews")
+    return source
+
+
+def test_a_byte_order_mark_changes_nothing_in_a_build(sources: Path, tmp_path: Path) -> None:
+    for path in (sources / "reviews" / "upr-slovenia.csv", sources / "standards" / "instruments" / "cat.yaml"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    build(sources, tmp_path / "out")
+    for name in ("standards.nt", "reviews.nt"):
+        assert (tmp_path / "out" / name).read_bytes() == (CORPUS / "build" / name).read_bytes()
+
+
+def test_sources_of_the_wrong_shape_are_named(sources: Path, tmp_path: Path) -> None:
+    goals = sources / "standards" / "sdg" / "goals.csv"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(text.replace("short_title", "short", 1), encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"goals\.csv:1: missing column\(s\) short_title$"):
+        build(sources, tmp_path / "out")
+    lines = text.splitlines()
+    goals.write_text("\n".join([*lines[:3], "18", *lines[3:]]) + "\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"goals\.csv:4: the row has fewer fields than the header$"):
+        build(sources, tmp_path / "out")
+    goals.write_text('goal,short_title,title\n1,"No poverty,End poverty\n', encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"goals\.csv:2: not valid CSV: unexpected end of data$"):
+        build(sources, tmp_path / "out")
+    goals.write_text(text, encoding="utf-8")
+    cat = sources / "standards" / "instruments" / "cat.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("slug: cat", "name: cat"), encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"cat\.yaml: missing 'slug'$"):
+        build(sources, tmp_path / "out")
+    cat.write_text("- a list, not a mapping\n", encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"cat\.yaml: unexpected content: "):
+        build(sources, tmp_path / "out")
+    cat.write_bytes(b"slug: caf\xe9\n")
+    with pytest.raises(BadInputError, match=r"cat\.yaml: not UTF-8 text"):
+        build(sources, tmp_path / "out")
+
+
+# --- installing the corpus into a store ------------------------------------------------------------
+
+
+def _dataset(store: Store) -> list[bytes]:
+    return sorted(store.export(RdfFormat.NQUADS).splitlines())
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Iterator[Store]:
+    """A store on disk with an older ontology and older standards, and a city's graph."""
+    with EmbeddedStore(tmp_path / "store") as store:
+        for graph in ("ontology", "standards", "city/Example City"):
+            triple = f"<https://example.org/old> <https://example.org/in> <https://example.org/{graph[:4]}> ."
+            store.load(triple.encode(), format=RdfFormat.NTRIPLES, graph=graph)
+        yield store
+
+
+def test_an_install_that_fails_midway_leaves_the_old_standards(old_store: Store, sources: Path, tmp_path: Path) -> None:
+    before = _dataset(old_store)
+
+    def interrupt(name: str, count: int) -> None:
+        if name == "reviews.nt":  # after the ontology and the first standards file
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        install(old_store, on_file=interrupt)
+    assert _dataset(old_store) == before
+    built = tmp_path / "built"
+    build(sources, built)
+    (built / "standards.nt").write_bytes((built / "standards.nt").read_bytes() + b"<a> <b> oops .\n")
+    with pytest.raises(BadInputError, match=r"standards\.nt:\d+:"):
+        install(old_store, corpus=built)
+    assert _dataset(old_store) == before
+
+
+def test_install_loads_a_corpus_built_elsewhere(old_store: Store, sources: Path, tmp_path: Path) -> None:
+    built = tmp_path / "built"
+    build(sources, built)
+    (built / "extra.nt").write_bytes(b"<https://example.org/new> <https://example.org/in> <https://example.org/x> .\n")
+    loaded = install(old_store, corpus=built)
+    assert set(loaded) == {"hrgraph.ttl", "extra.nt", "reviews.nt", "standards.nt"}
+    graphs = old_store.graphs()
+    assert graphs[graph_iri("standards")] == loaded["extra.nt"] + loaded["reviews.nt"] + loaded["standards.nt"]
+    assert graphs[graph_iri("ontology")] == loaded["hrgraph.ttl"]
+    assert graphs[graph_iri("city/Example City")] == 1
+    assert old_store.ask("ASK { GRAPH ?g { <https://example.org/new> ?p ?o } }", {"g": URIRef(graph_iri("standards"))})
+    assert not old_store.ask(
+        "ASK { GRAPH ?g { <https://example.org/old> ?p ?o } }", {"g": URIRef(graph_iri("standards"))}
+    )
+    with pytest.raises(BadInputError, match=r"nowhere: no such folder"):
+        install(old_store, corpus=tmp_path / "nowhere")
+    with pytest.raises(BadInputError, match=r"corpora: no built corpus files"):
+        install(old_store, corpus=sources)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import http.server
+import importlib.util
+import json
+import os
+import signal
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +22,8 @@ from rdflib import Literal, URIRef
 
 from hrgraph import cli
 from hrgraph.errors import BadInputError, EndpointError, HrgraphError, MalformedRDFError, UnknownNameError
-from hrgraph.store import RdfFormat, RemoteStore, Store, Table, graph_iri, open_store
+from hrgraph.store import RdfFormat, RemoteStore, Store, Table, WriteInterrupted, _committing, graph_iri, open_store
+from tests.conftest import ROOT
 
 EX = "https://example.org/"
 TRIPLES = f"""
@@ -156,10 +163,63 @@ def test_export_round_trips(store: Store) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=store.export(RdfFormat.NQUADS), format="nquads")
     assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {CITY, graph_iri("standards")}
-    jsonld = store.export(RdfFormat.JSONLD, graph="standards")
-    assert len(rdflib.Graph().parse(data=jsonld, format="json-ld")) == 1
+    jsonld = rdflib.Dataset().parse(data=store.export(RdfFormat.JSONLD, graph="standards"), format="json-ld")
+    assert [(str(g.identifier), len(g)) for g in jsonld.graphs() if len(g)] == [(graph_iri("standards"), 1)]
     with pytest.raises(BadInputError, match="holds one graph"):
         store.export(RdfFormat.TURTLE)
+
+
+@pytest.mark.parametrize("fmt", [RdfFormat.NQUADS, RdfFormat.TRIG, RdfFormat.JSONLD])
+def test_one_graph_exported_in_a_dataset_format_loads_back_into_it(store: Store, fmt: RdfFormat) -> None:
+    store.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    store.load(f"<{EX}a> <{EX}b> <{EX}c> .".encode(), format=RdfFormat.NTRIPLES, graph="standards")
+    exported = store.export(fmt, graph=CITY)
+    with open_store(memory=True) as fresh:
+        assert fresh.load(exported, format=fmt) == 7
+        assert fresh.graphs() == {CITY: 7}
+        assert fresh.export(RdfFormat.NTRIPLES, graph=CITY) == store.export(RdfFormat.NTRIPLES, graph=CITY)
+
+
+def test_a_graph_is_given_only_for_triples_outside_named_graphs(store: Store, tmp_path: Path) -> None:
+    named = tmp_path / "city.trig"
+    named.write_text(f"<{EX}g1> {{ <{EX}a> <{EX}b> <{EX}c> }}\n<{EX}g2> {{ <{EX}a> <{EX}b> <{EX}d> }}\n")
+    with pytest.raises(BadInputError, match=r"city\.trig names its own graphs \(https://example\.org/g1, .*--graph"):
+        store.load(named, graph="standards")
+    assert store.graphs() == {}
+    assert store.load(named) == 2
+    assert store.graphs() == {f"{EX}g1": 1, f"{EX}g2": 1}
+    # a JSON-LD document without graph names (the usual kind) goes where it is told, and only there
+    plain = tmp_path / "plan.jsonld"
+    plain.write_text(json.dumps({"@id": f"{EX}plan", f"{EX}title": "Plan"}))
+    with pytest.raises(BadInputError, match=r"plan\.jsonld: 1 triples are outside any named graph; say which graph"):
+        store.load(plain)
+    assert store.load(plain, graph="city/Example City", replace=True) == 1
+    assert store.graphs() == {f"{EX}g1": 1, f"{EX}g2": 1, CITY: 1}
+
+
+def test_a_byte_order_mark_is_not_part_of_the_data(store: Store, tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "plan.ttl").write_bytes(bom + TRIPLES.replace(b"\n", b"\r\n"))
+    (tmp_path / "one.nt").write_bytes(bom + f"<{EX}a> <{EX}b> <{EX}c> .\n".encode())
+    (tmp_path / "two.nq.gz").write_bytes(gzip.compress(bom + f"<{EX}a> <{EX}b> <{EX}d> <{EX}g> .\n".encode()))
+    assert store.load(tmp_path / "plan.ttl", graph=CITY) == 7
+    assert store.load(tmp_path / "one.nt", graph="standards") == 1
+    assert store.load(tmp_path / "two.nq.gz") == 1
+    assert store.graphs() == {CITY: 7, graph_iri("standards"): 1, f"{EX}g": 1}
+
+
+def test_a_file_that_cannot_be_read_is_one_line(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "plan.ttl"
+    folder.mkdir()
+    with pytest.raises(BadInputError, match=r"plan\.ttl: a folder, not a file"):
+        store.load(folder, graph=CITY)
+    locked = tmp_path / "locked.ttl"
+    locked.write_bytes(TRIPLES)
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):
+        pytest.skip("this user reads files whatever their permissions (root)")
+    with pytest.raises(BadInputError, match=r"locked\.ttl: cannot read the file: Permission denied"):
+        store.load(locked, graph=CITY)
 
 
 def test_update_and_drop(store: Store) -> None:
@@ -213,6 +273,11 @@ def test_a_large_load_into_a_new_graph_keeps_blank_nodes_and_line_numbers(store:
     with pytest.raises(MalformedRDFError, match=r"<data>:70001:") as error:
         store.load(broken, format=RdfFormat.NTRIPLES, graph=CITY)
     assert "line" not in str(error.value)  # not the line within the part the error was found in
+    # an error that spans two lines, as an unterminated literal at the end of the file does
+    unterminated = data + f'<{EX}x> <{EX}y> "oops .\n'.encode()
+    with pytest.raises(MalformedRDFError, match=r"<data>:70001:") as error:
+        store.load(unterminated, format=RdfFormat.NTRIPLES, graph=CITY)
+    assert "line" not in str(error.value)
     assert store.graphs() == {}
 
 
@@ -260,6 +325,20 @@ def test_describe_reads_every_graph(store: Store) -> None:
     assert part_of in bound
     assert cites in bound
     assert len(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")) == 0  # the default graph is empty
+
+
+def test_a_commit_under_way_finishes_before_ctrl_c_takes_effect() -> None:
+    done = []
+    with pytest.raises(WriteInterrupted), _committing():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the signal has arrived: without the guard, KeyboardInterrupt is raised here
+        done.append("committed")
+    assert done == ["committed"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt) as info:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+    assert not isinstance(info.value, WriteInterrupted)
 
 
 def test_a_closed_store_says_so(tmp_path: Path) -> None:
@@ -417,3 +496,75 @@ def test_the_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv("HRGRAPH_TIMEOUT", bad)
         with pytest.raises(BadInputError, match=f"HRGRAPH_TIMEOUT: not a number of seconds above 0: '{bad}'"):
             open_store(endpoint="http://127.0.0.1:7878/query")
+
+
+# --- loads and exports on a live server ----------------------------------------------------------
+
+
+def _server_graphs(server: RemoteStore) -> list[str]:
+    """Every graph name the server knows, empty graphs included."""
+    return sorted(str(g) for g in server.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").column("g"))
+
+
+@pytest.mark.server
+def test_a_load_on_a_server_leaves_no_graph_of_its_own(oxigraph_server: str) -> None:
+    server = RemoteStore(oxigraph_server)
+    server.update("DROP ALL")
+    server.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY)
+    server.load(f"<{EX}a> <{EX}b> <{EX}c> <{EX}g> .".encode(), format=RdfFormat.NQUADS, replace=True)
+    server.load(TRIPLES, format=RdfFormat.TURTLE, graph=CITY, replace=True)
+    assert _server_graphs(server) == sorted([CITY, f"{EX}g"])
+    assert server.graphs() == {CITY: 7, f"{EX}g": 1}
+
+
+@pytest.mark.server
+def test_a_replace_on_a_server_is_all_or_nothing(oxigraph_server: str) -> None:
+    server = RemoteStore(oxigraph_server)
+    server.update("DROP ALL")
+    before = f"<{EX}a> <{EX}b> <{EX}old> <{EX}g1> .\n<{EX}a> <{EX}b> <{EX}old> <{EX}g2> .\n".encode()
+    server.load(before, format=RdfFormat.NQUADS)
+    # g1 is uploaded first (the larger graph) and accepted; the server refuses g2's language tag, which a
+    # trusted load does not check: g1 must not be replaced alone
+    after = (
+        f"<{EX}a> <{EX}b> <{EX}new> <{EX}g1> .\n<{EX}a> <{EX}b> <{EX}new2> <{EX}g1> .\n"
+        f'<{EX}a> <{EX}b> "x"@abcdefghijk <{EX}g2> .\n'
+    ).encode()
+    with pytest.raises(EndpointError, match="answered 400"):
+        server.load(after, format=RdfFormat.NQUADS, replace=True, trusted=True)
+    assert server.graphs() == {f"{EX}g1": 1, f"{EX}g2": 1}
+    assert server.ask(f"ASK {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}b> <{EX}old> }} }}")
+    assert _server_graphs(server) == [f"{EX}g1", f"{EX}g2"]
+    with pytest.raises(EndpointError, match="answered 400"):
+        server.load(after, format=RdfFormat.NQUADS, trusted=True)
+    assert server.graphs() == {f"{EX}g1": 1, f"{EX}g2": 1}
+    assert _server_graphs(server) == [f"{EX}g1", f"{EX}g2"]
+
+
+@pytest.mark.server
+def test_a_server_export_is_byte_stable_and_keeps_shared_blank_nodes(oxigraph_server: str) -> None:
+    server = RemoteStore(oxigraph_server)
+    server.update("DROP ALL")
+    server.update(
+        f"INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}item> <{EX}timetable> _:t }}"
+        f' GRAPH <{EX}g2> {{ _:t <{EX}end> "2027" }} }}'
+    )
+    joined = f"SELECT ?end WHERE {{ GRAPH <{EX}g1> {{ <{EX}item> <{EX}timetable> ?t }} GRAPH <{EX}g2> {{ ?t <{EX}end> ?end }} }}"
+    for fmt in (RdfFormat.NQUADS, RdfFormat.TRIG, RdfFormat.JSONLD):
+        exported = server.export(fmt)
+        assert server.export(fmt) == exported
+        with open_store(memory=True) as fresh:
+            fresh.load(exported, format=fmt)
+            assert fresh.select(joined).column("end") == [Literal("2027")]
+
+
+def test_the_store_benchmark_leaves_no_store_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "benchmarks" / "bench_store.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = tmp_path / "network.nt"
+    bench.generate(data, 2_000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert bench.run_variant("embedded", data)["rows"] == 5
+    assert list((tmp_path / "tmp").iterdir()) == []

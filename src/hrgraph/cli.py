@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from rich.table import Table as RichTable
 from hrgraph import __version__
 from hrgraph.errors import BadInputError, HrgraphError, UnknownNameError
 from hrgraph.queries import catalogue, find_query, run_query
-from hrgraph.store import RdfFormat, Store, Table, Term, graph_iri, open_store
+from hrgraph.store import RdfFormat, Store, Table, Term, WriteInterrupted, graph_iri, open_store
 
 DEFAULT_STORE = "hrgraph-store"
 TABLE_FORMATS = ("table", "csv", "tsv", "json")
@@ -142,7 +143,8 @@ def _rich_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
         grid.add_row(*row)
     width = None if sys.stdout.isatty() else 200
     buffer = io.StringIO()
-    Console(file=buffer, width=width, no_color=True, soft_wrap=False).print(grid)
+    # cells are data: "[b]" or ":x:" in an IRI or a label must be printed as they are
+    Console(file=buffer, width=width, no_color=True, soft_wrap=False, markup=False, emoji=False).print(grid)
     return buffer.getvalue().encode()
 
 
@@ -279,19 +281,29 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    help="Load the corpus `hrgraph corpus build` wrote to this folder, not the packaged one.",
+)
 @store_options
-def init(store_choice: StoreChoice) -> None:
+def init(store_choice: StoreChoice, corpus_dir: Path | None) -> None:
     """Load the ontology and the packaged standards corpus into the store, replacing older copies.
 
+    Every file is read first; then the ontology and standards graphs are replaced together, so an init
+    that fails or is interrupted leaves the store as it was.
+
     \b
-    Example:
+    Examples:
       hrgraph init --store ./hrgraph-store
+      hrgraph corpus build -o /tmp/corpus-build && hrgraph init --corpus /tmp/corpus-build
     """
     from hrgraph.corpus import install
 
     with store_choice.open() as store, _progress() as progress:
         task = progress.add_task("loading", total=None)
-        loaded = install(store, on_file=lambda name, count: progress.advance(task))
+        loaded = install(store, corpus=corpus_dir, on_file=lambda name, count: progress.advance(task))
     for name, count in loaded.items():
         log.info("%s: %d triples", name, count)
     total = sum(loaded.values())
@@ -319,9 +331,10 @@ def load(
 ) -> None:
     """Load RDF files into the store, all of them or nothing.
 
-    Triples go to the graph given with --graph, or to a graph named after the file; quads (N-Quads,
-    TriG) keep their own graphs unless --graph is given. Several files are read in full first: if one
-    fails, the store is left as it was; with --replace, the graphs they write hold all of them after.
+    Triples go to the graph given with --graph, or to a graph named after the file; a file that names
+    its graphs (N-Quads, TriG, JSON-LD) keeps them, and --graph is then only for its triples in no
+    graph. Several files are read in full first: if one fails, the store is left as it was; with
+    --replace, the graphs they write hold all of them after.
 
     \b
     Examples:
@@ -427,15 +440,26 @@ def query(
 
 
 def _serialise(graph: rdflib.Graph, label: str) -> bytes:
-    rdflib_names = {
-        "turtle": "turtle",
-        "ntriples": "nt",
-        "nquads": "nquads",
-        "trig": "trig",
-        "jsonld": "json-ld",
-        "rdfxml": "xml",
-    }
-    return graph.serialize(format=rdflib_names[label], encoding="utf-8")
+    """Serialise the triples of a CONSTRUCT or DESCRIBE query, byte for byte the same on every run.
+
+    rdflib names blank nodes anew on each run and orders triples by hash: here blank nodes get their
+    canonical names (RDFC-1.0) and the triples are sorted, then written with the prefixes they use.
+    """
+    import pyoxigraph as ox
+
+    from hrgraph.namespace import PREFIXES
+
+    dataset = ox.Dataset(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+    ntriples = b"".join(sorted(lines))
+    rdf_format = RdfFormat.parse(label)
+    if rdf_format in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+        return ntriples
+    quads = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))  # keeps the names and the order
+    prefixes = {prefix: ns for prefix, ns in PREFIXES.items() if f"<{ns}".encode() in ntriples}
+    items = quads if rdf_format.holds_graphs else [quad.triple for quad in quads]
+    return ox.serialize(items, format=rdf_format.oxigraph, prefixes=prefixes) or b""
 
 
 @cli.command(name="queries")
@@ -588,7 +612,7 @@ def corpus() -> None:
 
     \b
     Examples (from a checkout):
-      hrgraph corpus build && hrgraph init
+      hrgraph corpus build && hrgraph init --corpus corpora/build
       hrgraph corpus build -o /tmp/corpus-build
     """
 
@@ -612,16 +636,21 @@ def corpus() -> None:
 def corpus_build(source: Path, output: Path | None) -> None:
     """Turn the YAML and CSV sources into the RDF hrgraph ships, deterministically.
 
+    `hrgraph init` loads the corpus packaged with hrgraph (in an editable install, the checkout's
+    corpora/build); `hrgraph init --corpus FOLDER` loads the one just built.
+
     \b
     Examples (from a checkout):
-      hrgraph corpus build && hrgraph init
+      hrgraph corpus build && hrgraph init --corpus corpora/build
       hrgraph corpus build -i corpora -o /tmp/corpus-build
     """
     from hrgraph.corpus import build
 
-    result = build(source, output or source / "build")
+    folder = output or source / "build"
+    result = build(source, folder)
     for name, count in result.files.items():
-        click.echo(f"{name}: {count:,} triples", err=True)
+        click.echo(f"{folder / name}: {count:,} triples", err=True)
+    click.echo(f"load it into a store with: hrgraph init --corpus {shlex.quote(str(folder))}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -631,8 +660,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HrgraphError as err:
         _stderr().print(f"hrgraph: error: {err}", markup=False, soft_wrap=True)
         return err.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        _stderr().print("hrgraph: interrupted", markup=False)
+    except (click.exceptions.Abort, KeyboardInterrupt) as err:
+        # click turns KeyboardInterrupt into Abort. Every load and update is all or nothing: one that had
+        # not completed left the store as it was, and one being committed was let finish.
+        if isinstance(err, WriteInterrupted) or isinstance(err.__cause__, WriteInterrupted):
+            _stderr().print(
+                "hrgraph: interrupted once the write under way had completed: the store holds it", markup=False
+            )
+        else:
+            _stderr().print("hrgraph: interrupted", markup=False)
         return 130
     except click.ClickException as err:
         err.show()

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ from hrgraph.errors import BadInputError
 from hrgraph.namespace import ELI, HRG, ID, SDG, SEMAPV, SSSOM
 from hrgraph.report import write_atomic
 from hrgraph.resources import corpus_files, ontology_file
-from hrgraph.store import RdfFormat, Store, state_slug
+from hrgraph.store import EmbeddedStore, RdfFormat, Store, read_file, state_slug
 
 __all__ = ["BuildResult", "article_iri", "build", "install", "parse_reference"]
 
@@ -124,18 +127,51 @@ class _Builder:
         return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode()
 
 
+def _text(path: Path) -> str:
+    """Return a source file's text; a UTF-8 byte-order mark, as spreadsheet programs write, is dropped."""
+    try:
+        return read_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
+
+
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(_text(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise BadInputError(f"{path}{where}: not valid YAML: {err}") from err
+        reason = " ".join(str(getattr(err, "problem", None) or err).split())  # the place is given apart
+        raise BadInputError(f"{path}{where}: not valid YAML: {reason}") from err
 
 
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read a CSV source that must have ``columns``; a row with too few or too many fields names its line."""
+    reader = csv.DictReader(io.StringIO(_text(path), newline=""), strict=True)
+    try:
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise BadInputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        rows = []
+        for row in reader:
+            if None in row or None in row.values():  # DictReader's marks of extra and of missing fields
+                more = "more" if None in row else "fewer"
+                raise BadInputError(f"{path}:{reader.line_num}: the row has {more} fields than the header")
+            rows.append(row)
+    except csv.Error as err:  # raised before the line it is found on is counted
+        raise BadInputError(f"{path}:{reader.line_num + 1}: not valid CSV: {err}") from err
+    return rows
+
+
+@contextmanager
+def _source(path: Path) -> Iterator[None]:
+    """Name the source file when its content does not have the shape the build expects."""
+    try:
+        yield
+    except KeyError as err:
+        raise BadInputError(f"{path}: missing {err.args[0]!r}") from err
+    except (TypeError, AttributeError, ValueError) as err:
+        raise BadInputError(f"{path}: unexpected content: {err}") from err
 
 
 def _sources(b: _Builder) -> None:
@@ -169,98 +205,104 @@ def _instruments(b: _Builder, folder: Path, labels_folder: Path) -> dict[str, st
     if not files:
         raise BadInputError(f"{folder}: no instrument files")
     for path in files:
-        data = _yaml(path)
-        slug, code = data["slug"], data["code"]
-        codes[code] = slug
-        labels = {str(k): v for k, v in (_yaml(labels_folder / f"{slug}.yaml") or {}).items()}
-        node = ID[slug]
-        kind = data["kind"]
-        if kind not in KINDS:
-            raise BadInputError(f"{path}: unknown kind {kind!r}")
-        b.add(node, RDF.type, KINDS[kind])
-        b.text(node, DCTERMS.title, data["title"])
-        b.text(node, SKOS.prefLabel, data["title"])
-        b.text(node, SKOS.altLabel, data.get("short_title"))
-        b.add(node, HRG.abbreviation, Literal(code))
-        b.add(node, DCTERMS.identifier, Literal(slug))
-        if data.get("adopted"):
-            b.add(node, DCTERMS.date, Literal(str(data["adopted"]), datatype=XSD.date))
-        b.text(node, DCTERMS.description, data.get("adopted_by"))
-        b.add(node, HRG.officialSource, Literal(data["official_source"], datatype=XSD.anyURI))
-        b.add(node, DCTERMS.source, URIRef(data["official_source"]))
-        b.text(node, DCTERMS.license, data["licence"])
-        b.text(node, DCTERMS.bibliographicCitation, data.get("attribution"))
-        b.text(node, SKOS.note, data.get("note"))
-        if data.get("supplements"):
-            b.add(node, HRG.supplements, ID[data["supplements"]])
-        summary_only = data["text_status"] == "summary"
-        parts = {}
-        for order, part in enumerate(data.get("parts") or []):
-            part_node = ID[f"{slug}/part_{part['number']}"]
-            parts[str(part["number"])] = part_node
-            b.add(part_node, RDF.type, HRG.Part)
-            b.add(part_node, ELI.is_part_of, node)
-            b.add(part_node, HRG.number, Literal(str(part["number"])))
-            b.add(part_node, HRG.order, Literal(order))
-            b.text(part_node, HRG.heading, part.get("heading"))
-            name = part.get("heading") or part.get("label")
-            b.text(part_node, SKOS.prefLabel, f"{code} part {part['number']}" + (f" — {name}" if name else ""))
-            b.add(part_node, HRG.eId, Literal(f"part_{part['number']}"))
-            b.add(part_node, DCTERMS.source, URIRef(data["official_source"]))
-        order = 0
-        for provision in data["provisions"]:
-            number = str(provision["number"])
-            kind_class = PROVISION_KINDS[provision["kind"]]
-            prov = ID[f"{slug}/principle_{number}"] if provision["kind"] == "principle" else article_iri(slug, number)
-            entry = labels.get(number, {})
-            short = entry.get("label") or provision.get("heading") or ""
-            word = "principle" if provision["kind"] == "principle" else "art."
-            display = f"{data.get('short_title') or code} {word} {number}" + (f" — {short}" if short else "")
-            order += 1
-            b.add(prov, RDF.type, kind_class)
-            b.add(prov, ELI.is_part_of, parts.get(str(provision.get("part")), node))
-            b.add(prov, HRG.number, Literal(number))
-            b.add(prov, HRG.order, Literal(order))
-            b.add(prov, HRG.eId, Literal(str(prov).rsplit("/", 1)[1]))
-            b.text(prov, SKOS.prefLabel, display)
-            b.text(prov, HRG.heading, provision.get("heading"))
-            b.add(prov, DCTERMS.source, URIRef(data["official_source"]))
-            if summary_only:
-                b.text(prov, HRG.summary, provision.get("summary"))
-                b.add(prov, DCTERMS.creator, PROJECT)
-            else:
-                b.text(prov, HRG.text, provision.get("text"))
-            for term in entry.get("terms") or []:
-                b.text(prov, SKOS.altLabel, term)
-            for paragraph in provision.get("paragraphs") or []:
-                para_number = str(paragraph["number"])
-                para = article_iri(slug, number, para_number)
-                para_entry = labels.get(f"{number}({para_number})", {})
-                order += 1
-                b.add(para, RDF.type, HRG.Paragraph)
-                b.add(para, ELI.is_part_of, prov)
-                b.add(para, HRG.number, Literal(para_number))
-                b.add(para, HRG.order, Literal(order))
-                b.add(para, HRG.eId, Literal(str(para).rsplit("/", 1)[1]))
-                para_label = para_entry.get("label") or short
-                b.text(
-                    para,
-                    SKOS.prefLabel,
-                    f"{data.get('short_title') or code} {word} {number}({para_number})"
-                    + (f" — {para_label}" if para_label else ""),
-                )
-                b.text(para, HRG.text, paragraph.get("text"))
-                b.add(para, DCTERMS.source, URIRef(data["official_source"]))
-                for term in para_entry.get("terms") or []:
-                    b.text(para, SKOS.altLabel, term)
-        unknown = (
-            set(labels)
-            - {str(p["number"]) for p in data["provisions"]}
-            - {f"{p['number']}({q['number']})" for p in data["provisions"] for q in p.get("paragraphs") or []}
-        )
-        if unknown:
-            raise BadInputError(f"{labels_folder / (slug + '.yaml')}: labels for unknown provisions {sorted(unknown)}")
+        with _source(path):
+            codes.update(_instrument(b, path, labels_folder))
     return codes
+
+
+def _instrument(b: _Builder, path: Path, labels_folder: Path) -> dict[str, str]:
+    """Add one instrument and its provisions; return its code → slug."""
+    data = _yaml(path)
+    slug, code = data["slug"], data["code"]
+    labels = {str(k): v for k, v in (_yaml(labels_folder / f"{slug}.yaml") or {}).items()}
+    node = ID[slug]
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise BadInputError(f"{path}: unknown kind {kind!r}")
+    b.add(node, RDF.type, KINDS[kind])
+    b.text(node, DCTERMS.title, data["title"])
+    b.text(node, SKOS.prefLabel, data["title"])
+    b.text(node, SKOS.altLabel, data.get("short_title"))
+    b.add(node, HRG.abbreviation, Literal(code))
+    b.add(node, DCTERMS.identifier, Literal(slug))
+    if data.get("adopted"):
+        b.add(node, DCTERMS.date, Literal(str(data["adopted"]), datatype=XSD.date))
+    b.text(node, DCTERMS.description, data.get("adopted_by"))
+    b.add(node, HRG.officialSource, Literal(data["official_source"], datatype=XSD.anyURI))
+    b.add(node, DCTERMS.source, URIRef(data["official_source"]))
+    b.text(node, DCTERMS.license, data["licence"])
+    b.text(node, DCTERMS.bibliographicCitation, data.get("attribution"))
+    b.text(node, SKOS.note, data.get("note"))
+    if data.get("supplements"):
+        b.add(node, HRG.supplements, ID[data["supplements"]])
+    summary_only = data["text_status"] == "summary"
+    parts = {}
+    for order, part in enumerate(data.get("parts") or []):
+        part_node = ID[f"{slug}/part_{part['number']}"]
+        parts[str(part["number"])] = part_node
+        b.add(part_node, RDF.type, HRG.Part)
+        b.add(part_node, ELI.is_part_of, node)
+        b.add(part_node, HRG.number, Literal(str(part["number"])))
+        b.add(part_node, HRG.order, Literal(order))
+        b.text(part_node, HRG.heading, part.get("heading"))
+        name = part.get("heading") or part.get("label")
+        b.text(part_node, SKOS.prefLabel, f"{code} part {part['number']}" + (f" — {name}" if name else ""))
+        b.add(part_node, HRG.eId, Literal(f"part_{part['number']}"))
+        b.add(part_node, DCTERMS.source, URIRef(data["official_source"]))
+    order = 0
+    for provision in data["provisions"]:
+        number = str(provision["number"])
+        kind_class = PROVISION_KINDS[provision["kind"]]
+        prov = ID[f"{slug}/principle_{number}"] if provision["kind"] == "principle" else article_iri(slug, number)
+        entry = labels.get(number, {})
+        short = entry.get("label") or provision.get("heading") or ""
+        word = "principle" if provision["kind"] == "principle" else "art."
+        display = f"{data.get('short_title') or code} {word} {number}" + (f" — {short}" if short else "")
+        order += 1
+        b.add(prov, RDF.type, kind_class)
+        b.add(prov, ELI.is_part_of, parts.get(str(provision.get("part")), node))
+        b.add(prov, HRG.number, Literal(number))
+        b.add(prov, HRG.order, Literal(order))
+        b.add(prov, HRG.eId, Literal(str(prov).rsplit("/", 1)[1]))
+        b.text(prov, SKOS.prefLabel, display)
+        b.text(prov, HRG.heading, provision.get("heading"))
+        b.add(prov, DCTERMS.source, URIRef(data["official_source"]))
+        if summary_only:
+            b.text(prov, HRG.summary, provision.get("summary"))
+            b.add(prov, DCTERMS.creator, PROJECT)
+        else:
+            b.text(prov, HRG.text, provision.get("text"))
+        for term in entry.get("terms") or []:
+            b.text(prov, SKOS.altLabel, term)
+        for paragraph in provision.get("paragraphs") or []:
+            para_number = str(paragraph["number"])
+            para = article_iri(slug, number, para_number)
+            para_entry = labels.get(f"{number}({para_number})", {})
+            order += 1
+            b.add(para, RDF.type, HRG.Paragraph)
+            b.add(para, ELI.is_part_of, prov)
+            b.add(para, HRG.number, Literal(para_number))
+            b.add(para, HRG.order, Literal(order))
+            b.add(para, HRG.eId, Literal(str(para).rsplit("/", 1)[1]))
+            para_label = para_entry.get("label") or short
+            b.text(
+                para,
+                SKOS.prefLabel,
+                f"{data.get('short_title') or code} {word} {number}({para_number})"
+                + (f" — {para_label}" if para_label else ""),
+            )
+            b.text(para, HRG.text, paragraph.get("text"))
+            b.add(para, DCTERMS.source, URIRef(data["official_source"]))
+            for term in para_entry.get("terms") or []:
+                b.text(para, SKOS.altLabel, term)
+    unknown = (
+        set(labels)
+        - {str(p["number"]) for p in data["provisions"]}
+        - {f"{p['number']}({q['number']})" for p in data["provisions"] for q in p.get("paragraphs") or []}
+    )
+    if unknown:
+        raise BadInputError(f"{labels_folder / (slug + '.yaml')}: labels for unknown provisions {sorted(unknown)}")
+    return {code: slug}
 
 
 def _sdgs(b: _Builder, folder: Path) -> None:
@@ -276,7 +318,7 @@ def _sdgs(b: _Builder, folder: Path) -> None:
     b.text(AGENDA, DCTERMS.description, "United Nations General Assembly resolution 70/1")
     b.add(AGENDA, HRG.officialSource, Literal("https://sdgs.un.org/2030agenda", datatype=XSD.anyURI))
     b.add(AGENDA, DCTERMS.source, UN_SDG)
-    for row in _csv(folder / "goals.csv"):
+    for row in _csv(folder / "goals.csv", ("goal", "short_title", "title")):
         goal = SDG[row["goal"]]
         b.add(goal, RDF.type, HRG.SDGGoal)
         b.add(goal, SKOS.inScheme, AGENDA)
@@ -286,7 +328,7 @@ def _sdgs(b: _Builder, folder: Path) -> None:
         b.add(goal, DCTERMS.source, UN_SDG)
         for term in (terms.get(row["goal"]) or {}).get("terms") or []:
             b.text(goal, SKOS.altLabel, term)
-    for row in _csv(folder / "targets.csv"):
+    for row in _csv(folder / "targets.csv", ("target", "goal", "text")):
         target = SDG[row["target"]]
         entry = terms.get(row["target"]) or {}
         b.add(target, RDF.type, HRG.SDGTarget)
@@ -299,7 +341,7 @@ def _sdgs(b: _Builder, folder: Path) -> None:
         b.add(target, DCTERMS.source, UN_SDG)
         for term in entry.get("terms") or []:
             b.text(target, SKOS.altLabel, term)
-    for row in _csv(folder / "indicators.csv"):
+    for row in _csv(folder / "indicators.csv", ("indicator", "unsd_code", "target", "text")):
         indicator = SDG[row["unsd_code"]] if row["unsd_code"] else ID[f"sdg-indicator/{row['indicator']}"]
         b.add(indicator, RDF.type, HRG.SDGIndicator)
         b.add(indicator, SKOS.inScheme, AGENDA)
@@ -327,7 +369,7 @@ def _mapping(b: _Builder, subject: URIRef, obj: URIRef, justification: str) -> N
 
 
 def _crosswalk(b: _Builder, path: Path, codes: dict[str, str], provisions: set[URIRef]) -> None:
-    for line, row in enumerate(_csv(path), start=2):
+    for line, row in enumerate(_csv(path, ("target", "article", "justification")), start=2):
         target = SDG[row["target"].strip()]
         try:
             article = parse_reference(row["article"], codes)
@@ -377,7 +419,7 @@ def _themes(b: _Builder, path: Path, issues: Path, codes: dict[str, str], provis
     b.add(scheme, RDF.type, SKOS.ConceptScheme)
     b.text(scheme, SKOS.prefLabel, "UPR Info issue categories, mapped to hrgraph themes")
     b.add(scheme, DCTERMS.source, PROJECT)
-    for row in _csv(issues):
+    for row in _csv(issues, ("issue", "themes", "groups")):
         tag = ID[f"upr-info-issue/{_slug(row['issue'])}"]
         b.add(tag, RDF.type, HRG.IssueTag)
         b.add(tag, SKOS.inScheme, scheme)
@@ -405,14 +447,30 @@ def _state(b: _Builder, name: str, states: dict[str, set[str]]) -> URIRef:
     return node
 
 
+UPR_COLUMNS = (
+    "state_under_review",
+    "cycle",
+    "session",
+    "paragraph",
+    "recommendation",
+    "recommending_states",
+    "position",
+    "themes",
+    "affected_persons",
+    "sdg_targets",
+    "sdg_goals",
+    "source_document",
+)
+
+
 def _reviews(b: _Builder, folder: Path, codes: dict[str, str], uhri: dict[str, URIRef]) -> None:
     states: dict[str, set[str]] = {}
-    upr = _csv(folder / "upr-slovenia.csv")
+    upr = _csv(folder / "upr-slovenia.csv", UPR_COLUMNS)
     # the names of the latest UN documents label their States; other names are alternatives
     for row in sorted(upr, key=lambda row: -int(row["cycle"])):
         for name in [row["state_under_review"], *filter(None, row["recommending_states"].split(";"))]:
             _state(b, name, states)
-    for row in _csv(folder / "ratification.csv"):
+    for row in _csv(folder / "ratification.csv", ("state", "iso2", "instrument", "status", "year")):
         state = _state(b, row["state"], states)
         b.add(state, HRG.isoCode, Literal(row["iso2"]))
         code = row["instrument"]
@@ -487,14 +545,18 @@ def build(source: Path, output: Path) -> BuildResult:
     b = _Builder()
     _sources(b)
     codes = _instruments(b, standards / "instruments", standards / "labels")
-    _sdgs(b, standards / "sdg")
+    with _source(standards / "sdg"):
+        _sdgs(b, standards / "sdg")
     provisions = _provisions(b.graph)
     crosswalk = standards / "crosswalk" / "sdg-articles.csv"
     if crosswalk.exists():
-        _crosswalk(b, crosswalk, codes, provisions)
-    uhri = _themes(b, standards / "themes.yaml", standards / "upr-info-issues.csv", codes, provisions)
+        with _source(crosswalk):
+            _crosswalk(b, crosswalk, codes, provisions)
+    with _source(standards / "themes.yaml"):
+        uhri = _themes(b, standards / "themes.yaml", standards / "upr-info-issues.csv", codes, provisions)
     reviews = _Builder()
-    _reviews(reviews, source / "reviews", codes, uhri)
+    with _source(source / "reviews"):
+        _reviews(reviews, source / "reviews", codes, uhri)
     output.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, builder in (("standards.nt", b), ("reviews.nt", reviews)):
@@ -504,8 +566,14 @@ def build(source: Path, output: Path) -> BuildResult:
     return BuildResult(written)
 
 
-def install(store: Store, *, on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
-    """Load the ontology and the packaged corpus into ``store``, replacing older copies; return file → triples.
+def install(
+    store: Store, *, corpus: Path | None = None, on_file: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Load the ontology and the built corpus into ``store``, replacing older copies; return file → triples.
+
+    The corpus is the packaged one, or the files a build wrote into the folder ``corpus``. Every file is
+    read first, then one load replaces the ontology and standards graphs together: a file that does not
+    parse, or an install that is interrupted, leaves the store as it was.
 
     >>> from hrgraph.store import open_store
     >>> with open_store(memory=True) as store:
@@ -513,17 +581,27 @@ def install(store: Store, *, on_file: Callable[[str, int], None] | None = None) 
     >>> loaded["hrgraph.ttl"] > 500 and loaded["standards.nt"] > 30000
     True
     """
-    files = corpus_files()
+    files: list[Traversable] = list(corpus_files()) if corpus is None else _built_files(corpus)
     if not files:
         raise BadInputError("no built standards corpus is packaged: run `hrgraph corpus build` in a checkout")
     loaded: dict[str, int] = {}
     ontology = ontology_file()
-    loaded[ontology.name] = store.load(ontology.read_bytes(), format=RdfFormat.TURTLE, graph="ontology", replace=True)
-    if on_file is not None:
-        on_file(ontology.name, loaded[ontology.name])
-    for i, file in enumerate(files):
-        fmt = RdfFormat.for_path(file.name)
-        loaded[file.name] = store.load(file.read_bytes(), format=fmt, graph="standards", replace=i == 0)
-        if on_file is not None:
-            on_file(file.name, loaded[file.name])
+    with EmbeddedStore() as staged:
+        for file, graph in [(ontology, "ontology"), *((f, "standards") for f in files)]:
+            source: str | bytes = str(file) if isinstance(file, Path) else file.read_bytes()
+            loaded[file.name] = staged.load(source, format=RdfFormat.for_path(file.name), graph=graph)
+            if on_file is not None:
+                on_file(file.name, loaded[file.name])
+        data = staged.export(RdfFormat.NQUADS)
+    store.load(data, format=RdfFormat.NQUADS, replace=True, trusted=True)
     return loaded
+
+
+def _built_files(folder: Path) -> list[Traversable]:
+    """Return the files of a corpus build in ``folder`` (as ``hrgraph corpus build -o`` writes them)."""
+    if not folder.is_dir():
+        raise BadInputError(f"{folder}: no such folder (give the folder `hrgraph corpus build` wrote to)")
+    files = sorted(f for f in folder.iterdir() if f.is_file() and f.name.endswith((".nt", ".ttl", ".nq")))
+    if not files:
+        raise BadInputError(f"{folder}: no built corpus files (.nt) in it: run `hrgraph corpus build -o {folder}`")
+    return list(files)

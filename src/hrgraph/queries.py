@@ -30,7 +30,7 @@ from rdflib.term import Literal, URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.resources import query_files
-from hrgraph.store import Store, Table, Term, _check_iri, query_form
+from hrgraph.store import Store, Table, Term, _check_iri, query_form, read_file
 
 __all__ = ["Parameter", "Query", "as_term", "catalogue", "find_query", "query_form", "run_query"]
 
@@ -91,12 +91,17 @@ class Query:
             if declared and name not in declared:
                 known = ", ".join(declared) or "none"
                 raise UnknownNameError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
-            if name in declared:
-                bound[name] = as_term(value, declared[name].kind)
-            elif value.startswith("<") and value.endswith(">"):
-                bound[name] = as_term(value[1:-1], "iri")
-            else:
-                bound[name] = as_term(value, "string")
+            if not value.strip():
+                raise BadInputError(f"parameter {name!r} is empty: give it a value, or leave it out if it is optional")
+            try:
+                if name in declared:
+                    bound[name] = as_term(value, declared[name].kind)
+                elif value.startswith("<") and value.endswith(">"):
+                    bound[name] = as_term(value[1:-1], "iri")
+                else:
+                    bound[name] = as_term(value, "string")
+            except BadInputError as err:
+                raise BadInputError(f"parameter {name!r}: {err}") from err
         missing = [p.name for p in self.parameters if not p.optional and p.name not in bound]
         if missing:
             raise BadInputError(f"query {self.name!r} needs parameter(s) {', '.join(missing)} (give -p NAME=VALUE)")
@@ -178,7 +183,7 @@ def parse_query(name: str, text: str, source: str = "") -> Query:
 
 
 def _read(file: Traversable) -> Query:
-    return parse_query(file.name.removesuffix(".rq"), file.read_text(encoding="utf-8"), source=str(file))
+    return parse_query(file.name.removesuffix(".rq"), file.read_text(encoding="utf-8-sig"), source=str(file))
 
 
 def catalogue() -> list[Query]:
@@ -190,10 +195,11 @@ def find_query(name_or_path: str | Path) -> Query:
     """Return a packaged query by name, or read a ``.rq`` file."""
     path = Path(name_or_path)
     if path.suffix == ".rq" or path.is_file():
-        if not path.is_file():
+        if not path.exists():
             raise BadInputError(f"{path}: no such query file")
         try:
-            text = path.read_text(encoding="utf-8")
+            # utf-8-sig: a byte-order mark, as some editors write, is not part of the query
+            text = read_file(path).decode("utf-8-sig")
         except UnicodeDecodeError as err:
             raise BadInputError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
         return parse_query(path.stem, text, source=str(path))

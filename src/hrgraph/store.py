@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import threading
 import unicodedata
 import urllib.error
@@ -33,6 +34,7 @@ import urllib.request
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -265,9 +267,10 @@ class Store(ABC):
     ) -> int:
         """Load RDF from a file path or from bytes, all or nothing, and return the number of quads read.
 
-        ``graph`` names the graph that triples go to (see :func:`graph_iri`); quads of a dataset format
-        keep their own graph unless ``graph`` is given. With ``replace``, the graphs written are
-        emptied first, in the same transaction. ``trusted`` says that the data was written by hrgraph
+        ``graph`` names the graph that triples go to (see :func:`graph_iri`), and the graph for the
+        triples of a dataset format (N-Quads, TriG, JSON-LD) that are in no named graph; a file that names
+        its own graphs keeps them, and naming a graph for it is an error. With ``replace``, the graphs
+        written are emptied first, in the same transaction. ``trusted`` says that the data was written by hrgraph
         itself, so that its IRIs and language tags need not be checked again (the syntax still is).
         """
 
@@ -334,6 +337,32 @@ class Store(ABC):
         self.close()
 
 
+class WriteInterrupted(KeyboardInterrupt):  # noqa: N818  (it is a KeyboardInterrupt, not an error)
+    """Ctrl-C came while a write was being committed: the write was let finish, and the store holds it."""
+
+
+@contextmanager
+def _committing() -> Iterator[None]:
+    """Let a commit under way finish before Ctrl-C takes effect, and then say that it finished.
+
+    Oxigraph does not look at signals, so Python raises KeyboardInterrupt only once a commit has
+    returned: a plain KeyboardInterrupt then would tell the user that the write stopped when it is stored.
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise WriteInterrupted
+
+
 def _checked(bindings: Mapping[str, Term] | None) -> dict[str, Term]:
     checked: dict[str, Term] = {}
     for name, value in (bindings or {}).items():
@@ -362,13 +391,15 @@ def _destination(
     return name, fmt, target
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _read(source: str | Path | bytes) -> bytes:
+    """Return the bytes of a file (gzip-decompressed for ``.gz``), without a UTF-8 byte-order mark."""
     if isinstance(source, bytes):
-        return source
+        return source.removeprefix(_BOM)
     path = Path(source)
-    if not path.is_file():
-        raise BadInputError(f"{path}: no such file")
-    data = path.read_bytes()
+    data = read_file(path)
     if path.suffix == ".gz":
         import gzip
 
@@ -376,13 +407,62 @@ def _read(source: str | Path | bytes) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError) as err:
             raise BadInputError(f"{path}: not a readable gzip file: {err}") from err
-    return data
+    return data.removeprefix(_BOM)
+
+
+def read_file(path: Path) -> bytes:
+    """Return the bytes of a file, or say in one line why it cannot be read (missing, a folder, no permission)."""
+    if path.is_dir():
+        raise BadInputError(f"{path}: a folder, not a file")
+    if not path.exists():
+        raise BadInputError(f"{path}: no such file")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
 
 
 def _syntax_error(source: str, err: SyntaxError, lines_before: int = 0) -> MalformedRDFError:
     reason = str(err.msg if err.msg else err)
-    reason = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", reason)
+    # the place is given apart (and for a load in parts, counted from the file's start): drop the parser's
+    reason = re.sub(
+        r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)"
+        r"|between line \d+ column \d+ and line \d+ column \d+): ",
+        "",
+        reason,
+    )
     return MalformedRDFError(source, None if err.lineno is None else err.lineno + lines_before, err.offset, reason)
+
+
+def _parse(name: str, data: bytes, fmt: RdfFormat, target: str | None, trusted: bool) -> ox.Store:
+    """Parse into a store in memory; triples outside named graphs go to ``target``.
+
+    A file that names its own graphs takes no ``target`` (its graphs would be merged or lost); triples
+    outside named graphs need one, since hrgraph reads named graphs only.
+    """
+    staged = ox.Store()
+    try:
+        staged.load(
+            data, format=fmt.oxigraph, to_graph=None if target is None else ox.NamedNode(target), lenient=trusted
+        )
+    except SyntaxError as err:
+        if "LoadDocumentCallback" in str(err):
+            raise BadInputError(f"{name}: remote JSON-LD contexts are not fetched; inline the context") from err
+        raise _syntax_error(name, err) from err
+    except (ValueError, OSError) as err:
+        raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
+    if target is not None:
+        named = sorted(g.value for g in staged.named_graphs() if isinstance(g, ox.NamedNode) and g.value != target)
+        if named:
+            raise BadInputError(
+                f"{name} names its own graphs ({', '.join(named[:3])}{' …' if len(named) > 3 else ''}):"
+                " --graph applies to one-graph formats and to triples outside named graphs; load it without --graph"
+            )
+    else:
+        loose = sum(1 for _ in staged.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if loose:
+            raise BadInputError(f"{name}: {loose} triples are outside any named graph; say which graph they go to")
+    return staged
 
 
 def _parts(data: bytes, count: int) -> list[bytes]:
@@ -413,6 +493,9 @@ def _parts(data: bytes, count: int) -> list[bytes]:
 
 
 def _dump(store: ox.Store, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
+    """Serialise the store, or one graph of it; a dataset format names the graph, so a load gives it back."""
+    if graph is not None and fmt.supports_datasets:
+        return ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), format=fmt) or b""
     data = store.dump(format=fmt, from_graph=None if graph is None else ox.NamedNode(graph))
     return data or b""
 
@@ -500,63 +583,65 @@ class EmbeddedStore(Store):
         name, fmt, target = _destination(source, format, graph)
         data = _read(source)
         if target is not None and not fmt.holds_graphs and not self._has_data(target):
-            return self._bulk_load(name, data, fmt, target, trusted)
+            self._bulk_load(name, data, fmt, [target], trusted)
+            return self._count(target)
         # Parse everything first, into memory, so that a malformed file never touches the store.
-        staged = ox.Store()
-        try:
-            to_graph = None if target is None else ox.NamedNode(target)
-            staged.load(data, format=fmt.oxigraph, to_graph=to_graph, lenient=trusted)
-        except SyntaxError as err:
-            if "LoadDocumentCallback" in str(err):
-                raise BadInputError(f"{name}: remote JSON-LD contexts are not fetched; inline the context") from err
-            raise _syntax_error(name, err) from err
-        except (ValueError, OSError) as err:
-            raise BadInputError(f"{name}: cannot read as {fmt.label}: {err}") from err
+        staged = _parse(name, data, fmt, target, trusted)
         count = len(staged)
+        names = [g.value for g in staged.named_graphs() if isinstance(g, ox.NamedNode)]
+        written = [*names, *([target] if target is not None and target not in names else [])]
+        if not any(self._has_data(g) for g in written):
+            # every graph written is new, so nothing needs emptying: the bulk loader is all or nothing here too
+            self._bulk_load(name, _dump(staged, ox.RdfFormat.N_QUADS), RdfFormat.NQUADS, names, trusted=True)
+            return count
         if not replace:
-            self._store.load(_dump(staged, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            with _committing():
+                self._store.load(_dump(staged, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
             return count
         # Replace: write each graph next to its target, then swap them in with one update.
         moves = []
-        for graph_node in staged.named_graphs():
-            if not isinstance(graph_node, ox.NamedNode):
-                continue
+        for graph_node in names:
             staging = ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
             self._store.load(
-                _dump(staged, ox.RdfFormat.N_TRIPLES, graph_node.value),
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=staging,
+                _dump(staged, ox.RdfFormat.N_TRIPLES, graph_node), format=ox.RdfFormat.N_TRIPLES, to_graph=staging
             )
-            moves.append(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{graph_node.value}>")
+            moves.append(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{graph_node}>")
         if target is not None and not moves:
             moves.append(f"DROP SILENT GRAPH <{target}>")
         if moves:
-            self._store.update(" ;\n".join(moves))
+            with _committing():
+                self._store.update(" ;\n".join(moves))
         return count
 
     def _has_data(self, graph: str) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
 
-    def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, target: str, trusted: bool) -> int:
-        """Load into an empty graph with the fast bulk loader, which writes outside any transaction.
+    def _count(self, graph: str) -> int:
+        # len() of a store on disk reads every quad of it: count the one graph
+        table = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
+        return int(str(table.rows[0][0]))
 
-        A marker, written and removed in transactions of their own, names the graph while it loads: a
-        load that fails or is killed leaves the marker, and the graph is emptied again on the spot or when
-        the store is next opened, so the store is as it was. Large N-Triples are loaded in parts side by
-        side (the bulk loader itself keeps to one thread below a million triples).
+    def _bulk_load(self, name: str, data: bytes, fmt: RdfFormat, targets: list[str], trusted: bool) -> None:
+        """Load into empty graphs with the fast bulk loader, which writes outside any transaction.
+
+        Markers, written and removed in transactions of their own, name the graphs while they load: a
+        load that fails or is killed leaves the markers, and the graphs are emptied again on the spot or
+        when the store is next opened, so the store is as it was. Large N-Triples are loaded in parts side
+        by side (the bulk loader itself keeps to one thread below a million triples).
         """
-        marker = ox.Quad(_LOADING, _LOADING_GRAPH, ox.NamedNode(target), _LOADING)
-        self._store.add(marker)
+        markers = [ox.Quad(_LOADING, _LOADING_GRAPH, ox.NamedNode(target), _LOADING) for target in targets]
+        self._store.extend(markers)
         on_disk = self.path is not None
         split = on_disk and fmt is RdfFormat.NTRIPLES and len(data) >= _SPLIT_BYTES and _LOADERS > 1
         parts = _parts(data, _LOADERS) if split else [data]
         # In memory a plain load is as fast and is itself all or nothing.
         loader = self._store.bulk_load if on_disk else self._store.load
+        to_graph = None if fmt.holds_graphs else ox.NamedNode(targets[0])
         failures: dict[int, BaseException] = {}
 
         def load(index: int) -> None:
             try:
-                loader(parts[index], format=fmt.oxigraph, to_graph=ox.NamedNode(target), lenient=trusted)
+                loader(parts[index], format=fmt.oxigraph, to_graph=to_graph, lenient=trusted)
             except BaseException as err:  # raised again below, once every part has stopped
                 failures[index] = err
 
@@ -570,8 +655,9 @@ class EmbeddedStore(Store):
             index = min(failures)
             err = failures[index]
             failures.clear()  # no reference cycle may keep the store open once the error is handled
-            self._store.remove_graph(ox.NamedNode(target))
-            self._store.remove(marker)
+            for target in targets:
+                self._store.remove_graph(ox.NamedNode(target))
+            self._unmark(markers)
             try:
                 if isinstance(err, SyntaxError):
                     lines_before = sum(part.count(b"\n") for part in parts[:index])
@@ -581,15 +667,21 @@ class EmbeddedStore(Store):
                 raise err
             finally:
                 del err
-        self._store.remove(marker)
-        # the graph was empty: count it alone (len() of a store on disk reads every quad of it)
-        table = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(target)})
-        return int(str(table.rows[0][0]))
+        with _committing():
+            self._unmark(markers)
+
+    def _unmark(self, markers: list[ox.Quad]) -> None:
+        for marker in markers:
+            self._store.remove(marker)
+        # an emptied graph still has its name in Oxigraph: leave no trace of the markers
+        if not self._has_data(_LOADING.value):
+            self._store.remove_graph(_LOADING)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
         try:
-            self._store.update(sparql)
+            with _committing():
+                self._store.update(sparql)
         except SyntaxError as err:
             raise BadInputError(f"malformed SPARQL update: {' '.join(str(err).split())}") from err
 
@@ -850,7 +942,8 @@ class RemoteStore(Store):
         self._confirm()
         body = urllib.parse.urlencode({"update": sparql}).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        self._request(self.update_endpoint, method="POST", body=body, headers=headers)
+        with _committing():
+            self._request(self.update_endpoint, method="POST", body=body, headers=headers)
 
     def load(
         self,
@@ -861,33 +954,64 @@ class RemoteStore(Store):
         replace: bool = False,
         trusted: bool = False,
     ) -> int:
-        """Upload RDF over the Graph Store Protocol, after checking locally that it parses.
+        """Upload RDF over the Graph Store Protocol, after checking locally that it parses, all or nothing.
 
-        Each graph sent is then looked for through the query endpoint, so an upload URL that is not a
-        Graph Store Protocol endpoint is an error rather than a silent loss.
+        Each graph goes to a staging graph of its own, which is then looked for through the query endpoint,
+        so an upload URL that is not a Graph Store Protocol endpoint is an error rather than a silent loss.
+        One SPARQL update then moves (``replace``) or adds every staging graph into its graph; if anything
+        fails before, the staging graphs are dropped and the graphs are as they were.
         """
         _, fmt, target = _destination(source, format, graph)
         self._confirm()
-        staged = EmbeddedStore()
-        count = staged.load(source, format=fmt, graph=target, trusted=trusted)
-        for graph_node in staged._store.named_graphs():
-            if not isinstance(graph_node, ox.NamedNode):
-                continue
-            payload = _dump(staged._store, ox.RdfFormat.N_TRIPLES, graph_node.value)
-            url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': graph_node.value})}"
-            headers = {"Content-Type": "application/n-triples"}
-            answer = self._request(url, method="PUT" if replace else "POST", body=payload, headers=headers)
-            if payload and not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph_node.value)}):
-                raise EndpointError(
-                    f"{url}: not a Graph Store Protocol endpoint (answered {answer.media_type},"
-                    f" and the graph is not on the server)"
-                )
-        if replace and target is not None and count == 0:
-            self.update(f"DROP SILENT GRAPH <{target}>")
+        with EmbeddedStore() as staged:
+            count = staged.load(source, format=fmt, graph=target, trusted=trusted)
+            names = list(staged.graphs())
+            staging = {name: f"{_STAGING}{uuid.uuid4()}" for name in names}
+            try:
+                for name, stage in staging.items():
+                    self._upload(_dump(staged._store, ox.RdfFormat.N_TRIPLES, name), stage)
+                if replace:
+                    swaps = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{name}>" for name, stage in staging.items()]
+                    if target is not None and target not in staging:
+                        swaps.append(f"DROP SILENT GRAPH <{target}>")
+                else:
+                    swaps = [
+                        f"ADD SILENT GRAPH <{stage}> TO GRAPH <{name}> ;\nDROP SILENT GRAPH <{stage}>"
+                        for name, stage in staging.items()
+                    ]
+                if swaps:
+                    self.update(" ;\n".join(swaps))
+            except BaseException:
+                self._drop_graphs(list(staging.values()))
+                raise
         return count
 
+    def _upload(self, payload: bytes, graph: str) -> None:
+        """Put N-Triples into a graph over the Graph Store Protocol and check that the graph is there."""
+        url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': graph})}"
+        headers = {"Content-Type": "application/n-triples"}
+        answer = self._request(url, method="PUT", body=payload, headers=headers)
+        if not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}):
+            raise EndpointError(
+                f"{url}: not a Graph Store Protocol endpoint (answered {answer.media_type},"
+                f" and the graph is not on the server)"
+            )
+
+    def _drop_graphs(self, graphs: list[str]) -> None:
+        """Drop staging graphs after a failed load, as far as the server still answers."""
+        if not graphs:
+            return
+        try:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs))
+        except HrgraphError:
+            pass  # the error that made the load fail is the one to report
+
     def export(self, format: RdfFormat, *, graph: str | None = None) -> bytes:
-        """Fetch one graph, or every named graph, and serialise it."""
+        """Fetch one graph, or every named graph, and serialise it.
+
+        Blank nodes keep the names the server gives them, so one shared by two graphs stays one, and the
+        output is the same on every run as long as the server's data is.
+        """
         if graph is None and not format.holds_graphs:
             raise BadInputError(f"{format.label} holds one graph: name the graph, or export as nquads or trig")
         names = [graph_iri(graph)] if graph is not None else list(self.graphs())
@@ -895,7 +1019,13 @@ class RemoteStore(Store):
         for name in names:
             url = f"{self.store_endpoint}?{urllib.parse.urlencode({'graph': name})}"
             answer = self._request(url, method="GET", body=None, headers={"Accept": "application/n-triples"})
-            staged.load(answer.body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+            try:
+                # ox.parse keeps the server's blank node names (a load into a store would rename them)
+                graph_node = ox.NamedNode(name)
+                triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
+                staged.extend(ox.Quad(t.subject, t.predicate, t.object, graph_node) for t in triples)
+            except SyntaxError as err:
+                raise EndpointError(f"{url}: the server's answer is not N-Triples: {err}") from err
         return _dump(staged, format.oxigraph, names[0] if graph is not None else None)
 
     def close(self) -> None:
