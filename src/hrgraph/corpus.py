@@ -274,6 +274,12 @@ def _instrument(b: _Builder, path: Path, labels_folder: Path) -> dict[str, str]:
             b.text(prov, HRG.text, provision.get("text"))
         for term in entry.get("terms") or []:
             b.text(prov, SKOS.altLabel, term)
+        # a provision on the working of the instrument itself; by default one whose terms are left empty
+        procedural = entry.get("procedural", "terms" in entry and not entry["terms"])
+        if not isinstance(procedural, bool):
+            raise BadInputError(f"{labels_folder / (slug + '.yaml')}: {number}: procedural must be true or false")
+        if procedural:
+            b.add(prov, RDF.type, HRG.ProceduralProvision)
         for paragraph in provision.get("paragraphs") or []:
             para_number = str(paragraph["number"])
             para = article_iri(slug, number, para_number)

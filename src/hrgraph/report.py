@@ -904,8 +904,7 @@ def _gaps(store: Store, params: ReportParams) -> Report:
         f"{len(items)}{upr}",
         "The procedural and final clauses of an instrument (its treaty body and reporting by States, signature, "
         "ratification, entry into force, reservations, amendment, denunciation, the depositary) are not listed as "
-        "gaps: they bind the States parties and no local measure can serve them. They are the articles the "
-        "standards corpus gives no local-policy terms.",
+        "gaps: they bind the States parties and no local measure can serve them.",
     )
     return Report(
         "gaps",
