@@ -324,6 +324,22 @@ def test_sources_of_the_wrong_shape_are_named(sources: Path, tmp_path: Path) -> 
         build(sources, tmp_path / "out")
 
 
+def test_procedural_provisions_are_typed(standards: Store) -> None:
+    query = "PREFIX hrg: <https://w3id.org/hrgraph/ontology#> ASK { GRAPH ?g { ?p a hrg:ProceduralProvision } }"
+    # by default, the provisions whose terms are left empty; the labels may say otherwise either way
+    assert standards.ask(query, {"p": ID["icescr/art_27"]})  # entry into force
+    assert standards.ask(query, {"p": ID["icmw/art_72"]})  # the Committee, though it has terms
+    assert not standards.ask(query, {"p": ID["cedaw/art_24"]})  # a general obligation, without terms
+    assert not standards.ask(query, {"p": ID["icescr/art_11"]})
+
+
+def test_a_procedural_key_that_is_not_true_or_false_is_named(sources: Path, tmp_path: Path) -> None:
+    labels = sources / "standards" / "labels" / "echr.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("procedural: false", "procedural: perhaps", 1))
+    with pytest.raises(BadInputError, match=r"echr\.yaml: 1: procedural must be true or false$"):
+        build(sources, tmp_path / "out")
+
+
 # --- installing the corpus into a store ------------------------------------------------------------
 
 

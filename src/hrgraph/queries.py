@@ -30,7 +30,7 @@ from rdflib.term import Literal, URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.resources import query_files
-from hrgraph.store import Store, Table, Term, _check_iri, query_form, read_file
+from hrgraph.store import Store, Table, Term, check_iri, query_form, read_file
 
 __all__ = ["Parameter", "Query", "as_term", "catalogue", "find_query", "query_form", "run_query"]
 
@@ -124,7 +124,7 @@ def as_term(value: str, kind: str = "string") -> Term:
     if kind not in _KINDS:
         raise UnknownNameError(f"unknown parameter type {kind!r}: use one of {', '.join(_KINDS)}")
     if kind == "iri":
-        _check_iri(value)
+        check_iri(value)
         return URIRef(value)
     datatype = _KINDS[kind]
     if datatype is None:

@@ -35,7 +35,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.queries import find_query, run_query
-from hrgraph.store import RdfFormat, Store, Table, _check_iri, graph_iri, state_slug
+from hrgraph.store import RdfFormat, Store, Table, check_iri, graph_iri, state_slug
 
 __all__ = [
     "REPORTS",
@@ -351,7 +351,7 @@ def _resolve(store: Store, params: ReportParams, *, need_state: bool = False) ->
     state = country
     if params.state:
         state = params.state if ":" in params.state else STATE_BASE + state_slug(params.state)
-        _check_iri(state)
+        check_iri(state)
     state_name: str | None = None
     if state is not None:
         labels = store.select(

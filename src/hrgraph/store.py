@@ -61,9 +61,11 @@ __all__ = [
     "Store",
     "Table",
     "Term",
+    "check_iri",
     "city_slug",
     "graph_iri",
     "open_store",
+    "read_file",
 ]
 
 Term = URIRef | BNode | Literal
@@ -164,7 +166,7 @@ def graph_iri(name: str) -> str:
     'https://w3id.org/hrgraph/graph/city/example-city'
     """
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not name.startswith(tuple(k + "/" for k in _CITY_KINDS)):
-        _check_iri(name)
+        check_iri(name)
         return name
     if name in _GRAPH_KINDS:
         return GRAPH_BASE + name
@@ -175,7 +177,8 @@ def graph_iri(name: str) -> str:
     raise UnknownNameError(f"unknown graph {name!r}: use one of {known}, or a full IRI")
 
 
-def _check_iri(iri: str) -> None:
+def check_iri(iri: str) -> None:
+    """Refuse a string that cannot be an absolute IRI (no scheme, or spaces, quotes or angle brackets)."""
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]*$", iri):
         raise BadInputError(f"not a valid IRI: {iri!r}")
 
@@ -372,9 +375,9 @@ def _checked(bindings: Mapping[str, Term] | None) -> dict[str, Term]:
         if not isinstance(value, URIRef | BNode | Literal):
             raise BadInputError(f"parameter {var}: expected an RDF term, got {type(value).__name__}")
         if isinstance(value, URIRef):
-            _check_iri(str(value))
+            check_iri(str(value))
         if isinstance(value, Literal) and value.datatype is not None:
-            _check_iri(str(value.datatype))
+            check_iri(str(value.datatype))
         checked[var] = value
     return checked
 

@@ -27,7 +27,7 @@ from hrgraph.link.linker import JUSTIFICATIONS
 from hrgraph.link.mappings import PREDICATES, Mapping, city_base, link_iri, mappings_graph, read_mappings
 from hrgraph.namespace import SEMAPV
 from hrgraph.report import write_atomic, xml_safe
-from hrgraph.store import Store, _check_iri, graph_iri
+from hrgraph.store import Store, check_iri, graph_iri
 
 __all__ = ["COLUMNS", "ReviewResult", "export_review", "import_review"]
 
@@ -306,7 +306,7 @@ class _Rows:
             raise BadInputError(f"{place}: the provision and the standard must be filled in")
         if link:
             try:
-                _check_iri(link)
+                check_iri(link)
             except BadInputError as err:
                 raise BadInputError(f"{place}: link {link!r} is not an IRI") from err
         source = self.proposed.get(link) or self.by_pair.get((subject, obj))
