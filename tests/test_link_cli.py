@@ -88,12 +88,12 @@ GOOD_ROW = '{"id": "A", "text": "Nothing to link here.", "sdg_targets": ["11.1"]
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ('{"id": "B", "sdg_targets": ["1.1"], "articles": []}', "the row has no 'text' field"),
+        ('{"id": "B", "sdg_targets": ["1.1"], "articles": []}', "missing 'text'"),
         (
             '{"id": "B", "text": "x", "sdg_targets": "1.1", "articles": []}',
-            "malformed row: sdg_targets must be a list of strings",
+            "unexpected content: sdg_targets must be a list of strings",
         ),
-        ('{"id": "B", "text": 5, "sdg_targets": [], "articles": []}', "malformed row: text must be a string"),
+        ('{"id": "B", "text": 5, "sdg_targets": [], "articles": []}', "unexpected content: text must be a string"),
         ("[1, 2]", "not a JSON object"),
     ],
 )

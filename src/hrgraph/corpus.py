@@ -15,8 +15,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.abc import Traversable
 from pathlib import Path
@@ -27,7 +26,7 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from hrgraph.errors import BadInputError
+from hrgraph.errors import BadInputError, malformed
 from hrgraph.namespace import ELI, HRG, ID, SDG, SEMAPV, SSSOM
 from hrgraph.report import write_atomic
 from hrgraph.resources import corpus_files, ontology_file
@@ -163,17 +162,6 @@ def _csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
-@contextmanager
-def _source(path: Path) -> Iterator[None]:
-    """Name the source file when its content does not have the shape the build expects."""
-    try:
-        yield
-    except KeyError as err:
-        raise BadInputError(f"{path}: missing {err.args[0]!r}") from err
-    except (TypeError, AttributeError, ValueError) as err:
-        raise BadInputError(f"{path}: unexpected content: {err}") from err
-
-
 def _sources(b: _Builder) -> None:
     for node, title, licence in (
         (PROJECT, "Written by the hrgraph project", "CC BY 4.0"),
@@ -205,7 +193,7 @@ def _instruments(b: _Builder, folder: Path, labels_folder: Path) -> dict[str, st
     if not files:
         raise BadInputError(f"{folder}: no instrument files")
     for path in files:
-        with _source(path):
+        with malformed(str(path)):
             codes.update(_instrument(b, path, labels_folder))
     return codes
 
@@ -551,17 +539,17 @@ def build(source: Path, output: Path) -> BuildResult:
     b = _Builder()
     _sources(b)
     codes = _instruments(b, standards / "instruments", standards / "labels")
-    with _source(standards / "sdg"):
+    with malformed(str(standards / "sdg")):
         _sdgs(b, standards / "sdg")
     provisions = _provisions(b.graph)
     crosswalk = standards / "crosswalk" / "sdg-articles.csv"
     if crosswalk.exists():
-        with _source(crosswalk):
+        with malformed(str(crosswalk)):
             _crosswalk(b, crosswalk, codes, provisions)
-    with _source(standards / "themes.yaml"):
+    with malformed(str(standards / "themes.yaml")):
         uhri = _themes(b, standards / "themes.yaml", standards / "upr-info-issues.csv", codes, provisions)
     reviews = _Builder()
-    with _source(source / "reviews"):
+    with malformed(str(source / "reviews")):
         _reviews(reviews, source / "reviews", codes, uhri)
     output.mkdir(parents=True, exist_ok=True)
     written = {}

@@ -7,6 +7,8 @@ instead of showing a traceback. Programming errors are not wrapped: they surface
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "MalformedRDFError",
     "StoreLockedError",
     "UnknownNameError",
+    "malformed",
 ]
 
 
@@ -59,3 +62,14 @@ class StoreLockedError(HrgraphError):
 
 class EndpointError(HrgraphError):
     """A remote SPARQL endpoint that cannot be reached or that refuses a request."""
+
+
+@contextmanager
+def malformed(place: str) -> Iterator[None]:
+    """Name ``place`` (a file, or ``file:line``) when the data read there lacks a field or has the wrong shape."""
+    try:
+        yield
+    except KeyError as err:
+        raise BadInputError(f"{place}: missing {err.args[0]!r}") from err
+    except (TypeError, AttributeError, ValueError) as err:
+        raise BadInputError(f"{place}: unexpected content: {err}") from err

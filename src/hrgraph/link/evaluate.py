@@ -31,12 +31,11 @@ import csv
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hrgraph.errors import BadInputError, UnknownNameError
+from hrgraph.errors import BadInputError, UnknownNameError, malformed
 from hrgraph.link.classifier import jsonl_rows
 from hrgraph.link.knowledge import Knowledge, article_iri, load_knowledge
 from hrgraph.link.linker import Linker, min_confidence_of
@@ -191,17 +190,6 @@ def _csv(path: Path, encoding: str) -> list[tuple[int, dict[str, str]]]:
         raise BadInputError(f"{path}: not a CSV file: {err}") from err
 
 
-@contextmanager
-def _row(path: Path, line: int) -> Iterator[None]:
-    """Name the file and line of a labelled row that cannot be read."""
-    try:
-        yield
-    except KeyError as err:
-        raise BadInputError(f"{path}:{line}: the row has no {err.args[0]!r} field") from err
-    except (TypeError, ValueError, AttributeError) as err:
-        raise BadInputError(f"{path}:{line}: malformed row: {err}") from err
-
-
 def _text(row: Mapping[str, Any], *keys: str) -> str:
     """Return the fields of a row joined by a blank line; each must be a string."""
     for key in keys:
@@ -228,7 +216,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
     if name == "local-policy":
         path = data / "local-policy-links-dev" / "local_links_dev.jsonl"
         for line, row in _jsonl(path):
-            with _row(path, line):
+            with malformed(f"{path}:{line}"):
                 targets = _strings(row, "sdg_targets")
                 examples.append(
                     Example(
@@ -246,7 +234,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
     if name == "swisstext-goals":
         for path in (folder / "task1_train.jsonl", folder / "testdata_results.jsonl"):
             for line, r in _jsonl(path):
-                with _row(path, line):
+                with malformed(f"{path}:{line}"):
                     goal = int(r["SDG"])
                     examples.append(
                         Example(
@@ -260,7 +248,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
     if name == "swisstext-targets":
         for path in (folder / "task2_train.jsonl", folder / "testdata_results.jsonl"):
             for line, r in _jsonl(path):
-                with _row(path, line):
+                with malformed(f"{path}:{line}"):
                     raw = r.get("TARGETS")
                     cited: list[str] = (
                         [t.strip(" '\"") for t in raw.strip("[]").split(",") if t.strip()]
@@ -285,7 +273,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
     if name == "ohchr-slovenia":
         path = data / "upr-ohchr-thematic-lists-slovenia" / "upr_slovenia_recommendations_uhri_tags.csv"
         for line, row in _csv(path, "utf-8"):
-            with _row(path, line):
+            with malformed(f"{path}:{line}"):
                 gold: dict[str, frozenset[str]] = {}
                 goals = [g.strip() for g in (row.get("sdg_numbers") or "").split(";") if g.strip()]
                 if goals:
@@ -308,7 +296,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
         issues = {label.lower(): themes for label, themes in knowledge.issue_themes.items()}
         for path in sorted(folder.glob("upr-info_sessions_*.csv")):
             for number, (line, row) in enumerate(_csv(path, "mac_roman"), start=1):
-                with _row(path, line):
+                with malformed(f"{path}:{line}"):
                     themes = {
                         t for tag in (row.get("Issue") or "").split(",") for t in issues.get(tag.strip().lower(), ())
                     }
