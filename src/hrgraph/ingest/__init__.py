@@ -67,13 +67,12 @@ from hrgraph.ingest.read import (
     Extracted,
     Provision,
     Sheet,
-    read_bytes,
     read_document,
     read_spreadsheet,
 )
 from hrgraph.ingest.segment import segment
 from hrgraph.namespace import DCTERMS, HRG, ORG, PROV, SEMAPV, SKOS, SSSOM, TIME, XSD
-from hrgraph.store import Store, city_slug, graph_iri, open_store, state_slug
+from hrgraph.store import Store, city_slug, graph_iri, open_store, read_file, state_slug
 
 __all__ = [
     "BODY_KINDS",
@@ -474,7 +473,7 @@ def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Sou
         # the sections they include, so that those are not read twice.
         if source.path.suffix.lower() in SPREADSHEET_SUFFIXES:
             return 0
-        if source.path.suffix.lower() == ".xml" and b"XInclude" in read_bytes(source.path)[:4096]:
+        if source.path.suffix.lower() == ".xml" and b"XInclude" in read_file(source.path)[:4096]:
             return 1
         return 2
 
@@ -935,7 +934,7 @@ def ingest(
         path, entry = source.path, source.entry
         if path.resolve() in included:
             continue
-        data = read_bytes(path)
+        data = read_file(path)
         sha = hashlib.sha256(data).hexdigest()
         doc_slug = entry.id or _slug(path.stem)
         doc = f"{base}doc/{doc_slug}"

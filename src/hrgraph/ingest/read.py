@@ -40,6 +40,7 @@ from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from hrgraph.errors import BadInputError
+from hrgraph.store import read_file
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -50,7 +51,6 @@ __all__ = [
     "Provision",
     "Sheet",
     "decode_text",
-    "read_bytes",
     "read_document",
     "read_spreadsheet",
 ]
@@ -192,19 +192,6 @@ def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
                     _parse_xml(Path(name), content)
                 except BadInputError as err:
                     raise BadInputError(f"{path}: corrupt {what} file: {err}") from err
-
-
-def read_bytes(path: Path) -> bytes:
-    """Return the bytes of a file, or say in one line why it cannot be read (no permission, a folder …).
-
-    >>> read_bytes(Path("nowhere.pdf"))
-    Traceback (most recent call last):
-    hrgraph.errors.BadInputError: nowhere.pdf: cannot read the file: No such file or directory
-    """
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str | None]:
@@ -717,7 +704,7 @@ class _DCReader:
             cycle = " → ".join(p.name for p in [*self.reading[self.reading.index(target) :], target])
             raise BadInputError(f"{self.path}: xi:include of {href!r} makes a cycle: {cycle}")
         self.included.append(target)
-        root = _parse_xml(target, read_bytes(target))
+        root = _parse_xml(target, read_file(target))
         self.reading.append(target)
         self.element(root, parent, container_eid)
         self.reading.pop()
