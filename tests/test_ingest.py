@@ -239,6 +239,12 @@ def test_the_proclamation_and_its_commitments(example: IngestResult) -> None:
     assert eids.count("preamble") == 1
     assert [e for e in eids if e and e.startswith("recital_")] == [f"recital_{n}" for n in range(1, 7)]
     assert [e for e in eids if e and e.startswith("formula_1__para_")] == [f"formula_1__para_{n}" for n in range(1, 9)]
+    # a recital and an operative paragraph of the same number are cited apart
+    cited = rows(
+        store, f"SELECT ?eid ?c WHERE {{ GRAPH ?g {{ ?p hrg:eId ?eid ; hrg:citation ?c ; eli:is_part_of+ <{doc}> }} }}"
+    )
+    by_eid = {r["eid"]: r["c"] for r in cited}
+    assert (by_eid["recital_1"], by_eid["formula_1__para_1"]) == ("recital 1", "§ 1")
     committed = rows(store, f"SELECT ?i WHERE {{ GRAPH ?g {{ ?c a hrg:Commitment ; hrg:expressedIn <{doc}> ; "
                             f"hrg:committedBy <{B}> ; hrg:committedTo ?i . <{B}> hrg:commitsTo ?i }} }}")  # fmt: skip
     slugs = sorted(str(r["i"]).rsplit("/", 1)[1] for r in committed)
@@ -360,6 +366,8 @@ def test_dc_paragraphs_nest_under_their_section(dc: IngestResult) -> None:
         "text": found[0]["text"],
     }]  # fmt: skip
     assert (found[0]["text"] or "").startswith("(b) Subterfuge. — It shall further be an unlawful discriminatory")
+    assert count(dc.store, f"<{base}sec_2-1402.21__para_c__para_2__para_A> hrg:citation '§ 2-1402.21(c)(2)(A)'",
+                 "District of Columbia") == 1  # fmt: skip
     assert count(dc.store, f"<{base}sec_2-1402.21__para_c__para_2__para_A> eli:is_part_of <{base}sec_2-1402.21__para_c__para_2>",
                  "District of Columbia") == 1  # fmt: skip
     assert count(dc.store, f"<{base}sec_2-1402.21> eli:is_part_of ?part . ?part hrg:heading ?h "

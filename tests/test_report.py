@@ -88,7 +88,7 @@ def test_treaty_linkage_statuses_and_routes(lakeside: Store, reports: dict[str, 
     rows = reports["treaty-linkage"].table("Treaty linkage").records()
     found = {(r["abbreviation"], r["article"], r["measure_number"], r["route"], r["link_status"]) for r in rows}
     assert found == {
-        ("CEDAW", "2", "2", "article", "stated by the city"),
+        ("CEDAW", "2", "§ 2", "article", "stated by the city"),
         ("CEDAW", "5", "H-02", "article", "proposed"),
         ("ICESCR", "11", "H-01", "paragraph 1", "curated"),
     }

@@ -70,7 +70,7 @@ from hrgraph.ingest.read import (
     read_document,
     read_spreadsheet,
 )
-from hrgraph.ingest.segment import segment
+from hrgraph.ingest.segment import citation, segment
 from hrgraph.namespace import DCTERMS, HRG, ORG, PROV, SEMAPV, SKOS, SSSOM, TIME, XSD
 from hrgraph.store import Store, city_slug, graph_iri, open_store, read_file, state_slug
 
@@ -637,6 +637,7 @@ class _Builder:
             t.add(node, iri(HRG.endOffset), typed(p.end, XSD.nonNegativeInteger))
             if p.number:
                 t.add(node, iri(HRG.number), lit(p.number))
+                t.add(node, iri(HRG.citation), lit(citation(p.eid)))
             if p.heading:
                 t.add(node, iri(HRG.heading), lit(p.heading, lang))
             if p.text:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from hrgraph.ingest.read import Block, Extracted, Provision
 
-__all__ = ["segment"]
+__all__ = ["citation", "segment"]
 
 _NUMBER = r"(\d+[A-Za-z]?(?:[.-]\d+[A-Za-z]?)*|[IVXLC]+\b|[A-Z]\b)"
 # kind, rank, eId prefix, pattern (number in group 1, the rest of the line in group 2)
@@ -267,6 +267,27 @@ class _Segmenter:
 
 def _eid_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
+
+
+def citation(eid: str) -> str:
+    """Return how a provision is cited within its instrument, from its eId.
+
+    A recital and a paragraph of the operative part with the same number differ; sections and
+    paragraphs of the operative part are cited with "§", paragraphs and items in brackets.
+
+    >>> [citation(e) for e in ("art_3__para_1", "recital_2", "formula_1", "formula_1__para_2", "part_II")]
+    ['art. 3(1)', 'recital 2', 'operative part', '§ 2', 'part II']
+    >>> citation("sec_2-1402.21__para_a__para_1"), citation("part_I__chp_3")
+    ('§ 2-1402.21(a)(1)', 'part I, chapter 3')
+    """
+    if re.fullmatch(r"formula_[^_]*", eid):
+        return "operative part"
+    eid = re.sub(r"^formula_[^_]*__", "", eid)
+    eid = re.sub(r"__(?:para|item)_([^_]+)", r"(\1)", eid)
+    eid = re.sub(r"^art_", "art. ", eid)
+    eid = re.sub(r"^(?:sec|para)_", "§ ", eid)
+    eid = eid.replace("__", ", ").replace("chp_", "chapter ")
+    return re.sub(r"([a-z]+)_", r"\1 ", eid)
 
 
 def segment(doc: Extracted) -> list[Provision]:
