@@ -413,14 +413,20 @@ def _read(source: str | Path | bytes) -> bytes:
     return data.removeprefix(_BOM)
 
 
-def read_file(path: Path) -> bytes:
-    """Return the bytes of a file, or say in one line why it cannot be read (missing, a folder, no permission)."""
+def read_file(path: Path, size: int | None = None) -> bytes:
+    """Return the bytes of a file, or say in one line why it cannot be read (missing, a folder, no permission).
+
+    ``size`` reads only the first that many bytes.
+    """
     if path.is_dir():
         raise BadInputError(f"{path}: a folder, not a file")
     if not path.exists():
         raise BadInputError(f"{path}: no such file")
     try:
-        return path.read_bytes()
+        if size is None:
+            return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(size)
     except OSError as err:
         raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
 

@@ -473,7 +473,7 @@ def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Sou
         # the sections they include, so that those are not read twice.
         if source.path.suffix.lower() in SPREADSHEET_SUFFIXES:
             return 0
-        if source.path.suffix.lower() == ".xml" and b"XInclude" in read_file(source.path)[:4096]:
+        if source.path.suffix.lower() == ".xml" and b"XInclude" in read_file(source.path, 4096):
             return 1
         return 2
 
