@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -487,3 +488,13 @@ def test_a_shapes_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
     result = CliRunner().invoke(validate_command, ["-i", str(small), "--shapes", str(mine), "-O", "json"])
     assert result.exit_code == 1, result.output
     assert "Give the item a budget." in {r["message"] for r in json.loads(result.stdout)["results"]}
+
+
+def test_an_unreadable_shapes_file_is_one_line(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.ttl"
+    locked.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n")
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):
+        pytest.skip("this user reads files whatever their permissions (root)")
+    with pytest.raises(BadInputError, match=r"locked\.ttl: cannot read the file: Permission denied"):
+        load_shapes(locked)

@@ -20,6 +20,7 @@ because stores disagree on whether the default graph is the union of all graphs.
 
 from __future__ import annotations
 
+import codecs
 import enum
 import http.client
 import json
@@ -394,13 +395,10 @@ def _destination(
     return name, fmt, target
 
 
-_BOM = b"\xef\xbb\xbf"
-
-
 def _read(source: str | Path | bytes) -> bytes:
     """Return the bytes of a file (gzip-decompressed for ``.gz``), without a UTF-8 byte-order mark."""
     if isinstance(source, bytes):
-        return source.removeprefix(_BOM)
+        return source.removeprefix(codecs.BOM_UTF8)
     path = Path(source)
     data = read_file(path)
     if path.suffix == ".gz":
@@ -410,7 +408,7 @@ def _read(source: str | Path | bytes) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError) as err:
             raise BadInputError(f"{path}: not a readable gzip file: {err}") from err
-    return data.removeprefix(_BOM)
+    return data.removeprefix(codecs.BOM_UTF8)
 
 
 def read_file(path: Path, size: int | None = None) -> bytes:

@@ -57,6 +57,7 @@ from hrgraph.store import (
     _skip_token,
     city_slug,
     graph_iri,
+    read_file,
 )
 
 __all__ = [
@@ -968,7 +969,7 @@ def _rdf_format(path: str | Path) -> RdfFormat:
 
 def _read_rdf(source: str | Path | bytes, name: str) -> rdflib.Graph:
     """Parse an RDF file into an rdflib Graph, with the line and column of a syntax error."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = source if isinstance(source, bytes) else read_file(Path(source))
     data = data.removeprefix(codecs.BOM_UTF8)  # editors on Windows start UTF-8 files with one; parsers refuse it
     fmt = RdfFormat.TURTLE if isinstance(source, bytes) else _rdf_format(source)
     try:

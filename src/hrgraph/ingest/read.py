@@ -46,6 +46,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "MAX_UNZIPPED",
     "SPREADSHEET_SUFFIXES",
+    "ZIP_ERRORS",
     "Block",
     "Extracted",
     "Provision",
@@ -148,9 +149,12 @@ class _Text:
 # --- shared checks -----------------------------------------------------------------------------------
 
 
-# What the DOCX and XLSX libraries raise for a damaged file: a member that does not decompress (zlib.error),
-# ends early (EOFError) or fails its checksum (BadZipFile), XML that does not parse (SyntaxError), a missing part.
-_ZIP_ERRORS = (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, SyntaxError, zlib.error, EOFError)
+# What reading a damaged zip member raises: it does not decompress (zlib.error), ends early (EOFError) or fails
+# its checksum (BadZipFile).
+_MEMBER_ERRORS = (zipfile.BadZipFile, OSError, zlib.error, EOFError)
+ZIP_ERRORS = (KeyError, ValueError, TypeError, SyntaxError, *_MEMBER_ERRORS)
+"""What the DOCX and XLSX libraries raise for a damaged file: a damaged member, XML that does not parse
+(SyntaxError), a missing part (KeyError) or one of the wrong shape."""
 
 
 def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
@@ -185,7 +189,7 @@ def _check_zip(path: Path, data: bytes, what: str, required: str) -> None:
         for name in ("[Content_Types].xml", required):
             try:
                 content = archive.read(name) if name in names else b""
-            except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as err:
+            except (ValueError, *_MEMBER_ERRORS) as err:
                 raise BadInputError(f"{path}: corrupt {what} file: {name}: {err}") from err
             if content:
                 try:
@@ -435,7 +439,7 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
     _check_zip(path, data, "DOCX", "word/document.xml")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, AttributeError, *_ZIP_ERRORS) as err:
+    except (PackageNotFoundError, AttributeError, *ZIP_ERRORS) as err:
         raise BadInputError(f"{path}: corrupt DOCX file: {err}") from err
     out = _Text()
     tables: list[list[list[str]]] = []
@@ -848,7 +852,7 @@ def _openpyxl_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except _ZIP_ERRORS as err:
+    except ZIP_ERRORS as err:
         raise BadInputError(f"{path}: corrupt XLSX file: {err}") from err
     try:
         names = workbook.sheetnames
@@ -861,7 +865,7 @@ def _openpyxl_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
                 for number, values in enumerate(workbook[name].iter_rows(values_only=True), start=1):
                     if any(v is not None and str(v).strip() for v in values):
                         rows.append((number, [_cell(v) for v in values]))
-            except _ZIP_ERRORS as err:
+            except ZIP_ERRORS as err:
                 raise BadInputError(f"{path}: sheet {name!r}: corrupt XLSX file: {err}") from err
             sheets.append(Sheet(rows, name))
     finally:
@@ -895,7 +899,7 @@ def _xml_part(archive: zipfile.ZipFile, name: str) -> bytes:
     """Return a part of the archive if it is UTF-8 (or ASCII) XML without a DTD: no entity can then expand."""
     try:
         content = archive.read(name)
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as err:
+    except (KeyError, *_MEMBER_ERRORS) as err:
         raise _UnusualError(name) from err
     if not content.startswith((b"<", b"\xef\xbb\xbf<")) or content[1:2] == b"\x00" or b"<!DOCTYPE" in content:
         raise _UnusualError(name)

@@ -236,27 +236,16 @@ def import_review(
 
 def _open_workbook(path: Path) -> Any:
     """Open a workbook; a damaged one (a corrupt zip member, another format renamed) is a one-line error."""
-    import zlib
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from hrgraph.ingest.read import ZIP_ERRORS
 
     if not path.is_file():
         raise BadInputError(f"{path}: no such file")
     try:
         return load_workbook(path, read_only=False, rich_text=False)
-    except (
-        InvalidFileException,
-        BadZipFile,
-        zlib.error,
-        EOFError,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-        SyntaxError,  # the XML of a member does not parse
-    ) as err:
+    except (InvalidFileException, *ZIP_ERRORS) as err:
         raise BadInputError(f"{path}: not a readable .xlsx workbook: {' '.join(str(err).split())}") from err
 
 
