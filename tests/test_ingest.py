@@ -612,6 +612,38 @@ def test_a_mapping_by_header_names_finds_the_header_below_a_title_and_a_cover_sh
     assert (result.items, result.documents[0].rows) == (2, 7)
 
 
+def test_cells_merged_over_several_rows_give_each_row_their_value(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Area", "Action", "Lead department", "Deadline", "Indicator"])
+    sheet.append([None, None, None, None, "(what is measured)"])
+    sheet.append(["Housing", "Build 200 social housing units", "Housing Department", "2027", "Units built"])
+    sheet.append([None, "Create a rent-guarantee fund", None, "2026", "Households supported"])
+    sheet.append([None, "Open a night shelter", None, "2025", None])
+    sheet.append(["Health", "Open two community health centres", None, "2026", "Centres open"])
+    for cells in ("A1:A2", "B1:B2", "A3:A5", "C3:C4"):  # a header of two rows, an area and a body of several
+        sheet.merge_cells(cells)
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    with EmbeddedStore() as store:
+        ingest(path, city="Our City", store=store)
+        found = rows(
+            store,
+            """SELECT ?action ?area ?body WHERE { GRAPH ?g { ?i a hrg:ActionItem ; hrg:actionText ?action ;
+              dcterms:subject ?area . OPTIONAL { ?i hrg:responsibleBody/skos:prefLabel ?body } } } ORDER BY ?action""",
+            "Our City",
+        )
+    assert [(r["action"], r["area"], r["body"]) for r in found] == [
+        ("Build 200 social housing units", "Housing", "Housing Department"),
+        ("Create a rent-guarantee fund", "Housing", "Housing Department"),
+        ("Open a night shelter", "Housing", None),  # below the merged cell: no body
+        ("Open two community health centres", "Health", None),
+    ]
+
+
 def test_the_api_without_a_store_uses_memory() -> None:
     result = ingest(CITY / "human-rights-council-resolution.md", city="Example City", kind="resolution")
     assert result.store.graphs() == {graph_iri("city/Example City"): result.triples}

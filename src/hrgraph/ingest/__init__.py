@@ -1067,7 +1067,9 @@ def _ingest_plan(
     for place, message in chosen.warnings:
         builder.warn(path, place, message)
     currency = builder.profile.currency if builder.profile else None
-    items, columns, warnings = read_items(path, chosen.rows, builder.standards, mapping, currency=currency)
+    items, columns, warnings = read_items(
+        path, chosen.rows, builder.standards, mapping, currency=currency, merged=chosen.merged
+    )
     for place, message in warnings:
         builder.warn(path, place, message)
     links, observations = builder.items(doc, items, file_iri, entry, path, set(replaced))

@@ -923,6 +923,34 @@ def _item_id(value: Any) -> str:
     return _NOT_IN_ID.sub("-", _text(value)).strip("-.")
 
 
+def fill_merged(
+    rows: Sequence[tuple[int, Sequence[Any]]], merged: Sequence[tuple[int, int, int, int]], *, below: int
+) -> Sequence[tuple[int, Sequence[Any]]]:
+    """Give each row of a cell merged over several rows the cell's value, in the rows after ``below``.
+
+    A spreadsheet keeps a merged cell's value in its first row only; a plan that merges an area or a
+    responsible body over the rows of its actions means it for each of them.
+
+    >>> fill_merged([(4, ["Housing", "Build homes"]), (5, [None, "Cut rents"])], [(1, 4, 1, 6)], below=3)
+    [(4, ['Housing', 'Build homes']), (5, ['Housing', 'Cut rents'])]
+    """
+    spans = [(column - 1, first, last) for column, first, _, last in merged if first > below]
+    if not spans:
+        return rows
+    by_number = dict(rows)
+    filled = {number: list(cells) for number, cells in rows}
+    for index, first, last in spans:
+        top = by_number.get(first)
+        value = top[index] if top is not None and index < len(top) else None
+        if value is None:
+            continue
+        for number in range(first + 1, last + 1):
+            cells = filled.get(number)
+            if cells is not None and index < len(cells) and cells[index] is None:
+                cells[index] = value
+    return [(number, filled[number]) for number, _ in rows]
+
+
 def read_items(
     path: Path,
     rows: Sequence[tuple[int, Sequence[Any]]],
@@ -930,8 +958,13 @@ def read_items(
     mapping: ColumnMapping | None = None,
     *,
     currency: str | None = None,
+    merged: Sequence[tuple[int, int, int, int]] = (),
 ) -> tuple[list[Item], Columns, list[tuple[str | None, str]]]:
-    """Read the action items of a sheet; return them, the column mapping and warnings (place, message)."""
+    """Read the action items of a sheet; return them, the column mapping and warnings (place, message).
+
+    ``merged`` lists the sheet's cells merged over several rows (first column, first row, last column,
+    last row): below the header row, each row of such a cell has its value.
+    """
     mapping = mapping or ColumnMapping()
     columns = map_columns(rows, mapping, source=path)
     if columns is None:
@@ -941,6 +974,7 @@ def read_items(
             f"{path}: row {first[0]}: no action column (headers: {seen or 'none'}); name it 'Action' or give "
             "a mapping file with --mapping"
         )
+    rows = fill_merged(rows, merged, below=columns.header_row)
     f = columns.fields
     default_currency = columns.currency or mapping.currency or currency
     warnings: list[tuple[str | None, str]] = []

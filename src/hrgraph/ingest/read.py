@@ -122,6 +122,8 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
     name: str | None = None
     warnings: list[tuple[str | None, str]] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Cells merged over several rows: (first column, first row, last column, last row), one-based."""
 
 
 class _Text:
@@ -848,6 +850,7 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
 
 
 def _openpyxl_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
+    """Read what the quick reader leaves aside; openpyxl's read-only mode does not say which cells are merged."""
     import openpyxl
 
     try:
@@ -884,7 +887,7 @@ _WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relation
 _SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
 _ROW, _CELL, _VALUE, _INLINE = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is"
-_TEXT, _RUN, _DIMENSION, _DATA = f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}dimension", f"{_MAIN}sheetData"
+_TEXT, _RUN, _DIMENSION, _MERGE = f"{_MAIN}t", f"{_MAIN}r", f"{_MAIN}dimension", f"{_MAIN}mergeCell"
 
 
 _WHOLE_SHEET = 32 * 2**20
@@ -928,16 +931,17 @@ def _text_of(element: Element) -> str:
 
 
 def _elements(content: bytes) -> Iterator[Element]:
-    """Yield the dimension and the rows of a worksheet; a large one is parsed a piece at a time."""
+    """Yield the dimension, the rows and the merged cells of a worksheet; a large one is parsed a piece at a time."""
     if len(content) <= _WHOLE_SHEET:
         root = ElementTree.fromstring(content)  # noqa: S314 (no DTD: see _xml_part)
         dimension = root.find(_DIMENSION)
         if dimension is not None:
             yield dimension
         yield from root.iter(_ROW)
+        yield from root.iter(_MERGE)
         return
     for _, element in ElementTree.iterparse(io.BytesIO(content)):  # noqa: S314 (no DTD: see _xml_part)
-        if element.tag in (_ROW, _DIMENSION):
+        if element.tag in (_ROW, _DIMENSION, _MERGE):
             yield element
 
 
@@ -999,19 +1003,24 @@ def _quick_xlsx(path: Path, data: bytes, sheet: str | None) -> list[Sheet]:
     if sheet is not None and sheet not in parts:
         raise BadInputError(f"{path}: no sheet named {sheet!r}: the sheets are {', '.join(parts)}")
     return [
-        Sheet(_quick_rows(_xml_part(archive, parts[name]), strings, dates, spans, epoch), name)
+        _quick_sheet(_xml_part(archive, parts[name]), name, strings, dates, spans, epoch)
         for name in ([sheet] if sheet is not None else parts)
     ]
 
 
-def _quick_rows(
-    content: bytes, strings: list[str], dates: set[int], spans: set[int], epoch: dt.datetime
-) -> list[tuple[int, list[Any]]]:
-    """Return the non-empty rows of a worksheet, numbered and padded as openpyxl's read-only ``iter_rows`` does."""
+def _quick_sheet(
+    content: bytes, name: str, strings: list[str], dates: set[int], spans: set[int], epoch: dt.datetime
+) -> Sheet:
+    """Return a worksheet: its non-empty rows as openpyxl's read-only ``iter_rows`` gives them, and its merges.
+
+    Rows are numbered and padded as openpyxl numbers and pads them; of the merged cells, those that span
+    several rows are kept.
+    """
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
     rows: list[tuple[int, list[Any]]] = []
+    merged: list[tuple[int, int, int, int]] = []
     max_column: int | None = None
     max_row: int | None = None
     number = 0
@@ -1021,9 +1030,14 @@ def _quick_rows(
             if element.tag == _DIMENSION:
                 _, _, max_column, max_row = range_boundaries(element.get("ref", ""))
                 continue
+            if element.tag == _MERGE:
+                first_column, first_row, last_column, last_row = range_boundaries(element.get("ref", ""))
+                if first_row is not None and last_row is not None and last_row > first_row:
+                    merged.append((first_column or 1, first_row, last_column or first_column or 1, last_row))
+                continue
             number = int(element.get("r", number + 1))
             if max_row is not None and number > max_row:
-                break
+                continue
             column = 0
             cells: list[tuple[int, Any]] = []
             for cell in element:
@@ -1069,7 +1083,7 @@ def _quick_rows(
                 rows.append((number, values))
     except (ElementTree.ParseError, ValueError, TypeError, IndexError, KeyError) as err:
         raise _UnusualError(str(err)) from err
-    return rows
+    return Sheet(rows, name, merged=merged)
 
 
 def _cell(value: Any) -> Any:
