@@ -69,6 +69,8 @@ def standards() -> Standards:
         (dt.datetime(2025, 3, 1, 12, 0), D(2025, 3, 1), D(2025, 3, 1)),
         (2027, D(2027, 1, 1), D(2027, 12, 31)),
         (2027.0, D(2027, 1, 1), D(2027, 12, 31)),
+        ("Medium term (2026)", D(2026, 1, 1), D(2026, 12, 31)),
+        ("long-term (by Q2 2030)", D(2030, 4, 1), D(2030, 6, 30)),
     ],
 )
 def test_timetables_become_intervals_of_dates(text: object, begin: D | None, end: D | None) -> None:
@@ -81,7 +83,9 @@ def test_month_first_dates_when_asked() -> None:
     assert parse_period("03/04/2026") == Period(D(2026, 4, 3), D(2026, 4, 3))
 
 
-@pytest.mark.parametrize("text", [None, "", "ongoing", "Continuous", "annually", "TBD", "n/a", "–"])
+@pytest.mark.parametrize(
+    "text", [None, "", "ongoing", "Continuous", "annually", "TBD", "n/a", "–", "Short term", "medium-term (1-3 years)"]
+)
 def test_open_timetables_have_no_dates(text: object) -> None:
     assert parse_period(text) is None
 
@@ -203,6 +207,7 @@ def test_bare_numbers_in_an_sdg_column_are_sdgs(standards: Standards) -> None:
         "10.2, 10.7": ["10.2", "10.7"],
         "5": ["5"],
         "11.a; 4.7": ["11.a", "4.7"],
+        "4.5 / 4.a": ["4.5", "4.a"],
     }.items():
         references, problems = parse_references(text, standards, sdg_column=True)
         assert [r.target for r in references] == [str(SDG[e]) for e in expected], text
@@ -261,6 +266,13 @@ def test_headers_are_found_below_a_title_row() -> None:
     assert columns.years == {"baseline": 2022}
     assert columns.year_columns == {6: 2024}
     assert columns.currency == "EUR"
+
+
+def test_columns_that_cite_sdgs_or_treaties_are_read_for_standards() -> None:
+    columns = map_columns([(1, ["Measure", "Link to SDGs", "Relevant treaty articles", "Time frame", "Notes"])])
+    assert columns is not None
+    assert columns.standards == (1, 2)
+    assert (columns.fields["action"], columns.fields["timetable"], columns.unused) == (0, 3, [])
 
 
 def test_no_header_names_the_action() -> None:

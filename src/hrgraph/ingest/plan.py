@@ -89,7 +89,8 @@ STATUSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("in progress", "ongoing", "started", "underway", "under way", "on track", "in implementation",
-         "partially implemented", "partly implemented", "partially completed", "in preparation", "active"),
+         "partially implemented", "partly implemented", "partially completed", "partly completed",
+         "partially achieved", "partly achieved", "in preparation", "active"),
         "InProgress",
     ),
     **dict.fromkeys(
@@ -116,6 +117,8 @@ _NO_AMOUNT = re.compile(
     r"no additional|within (?:the )?(?:existing|current|annual)|core budget|operating budget|own resources",
     re.IGNORECASE,
 )
+_TERM = re.compile(r"(?:short|medium|mid|long)[- ]?term\b[\s,:;–—-]*(?:\((.*)\))?")
+"""A timetable relative to the plan ("short term", "medium-term (2026)"), with the date it means, if any."""
 _MONTHS = {
     name.lower(): number
     for number in range(1, 13)
@@ -327,6 +330,8 @@ def _header_field(header: str) -> tuple[str | None, int | None, str | None]:
                 return name, year, currency
             if bare.startswith(synonym + " ") and (best is None or len(synonym) > best[0]):
                 best = (len(synonym), name)
+    if best is None and _CITING_HEADER.search(bare):  # "Link to SDGs", "Relevant treaty articles"
+        return "standards", year, currency
     return (best[1] if best else None), year, currency
 
 
@@ -493,8 +498,8 @@ def _single(text: str, day_first: bool) -> Period | None:
 def parse_period(value: Any, *, day_first: bool = True) -> Period | None:
     """Read a date, a timetable or a deadline as written in a plan.
 
-    Returns None for a placeholder or an open timetable ("ongoing", "TBD"); raises ValueError for text
-    that is no date at all.
+    Returns None for a placeholder, an open timetable ("ongoing", "TBD") or one relative to the plan
+    ("short term"); raises ValueError for text that is no date at all.
 
     >>> parse_period("2025–2027")
     Period(begin=datetime.date(2025, 1, 1), end=datetime.date(2027, 12, 31))
@@ -502,6 +507,8 @@ def parse_period(value: Any, *, day_first: bool = True) -> Period | None:
     Period(begin=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30))
     >>> parse_period("by the end of 2026").end
     datetime.date(2026, 12, 31)
+    >>> parse_period("Short term") is None, parse_period("Medium term (2026)").end
+    (True, datetime.date(2026, 12, 31))
     """
     if value is None:
         return None
@@ -516,6 +523,12 @@ def parse_period(value: Any, *, day_first: bool = True) -> Period | None:
     text = " ".join(str(value).lower().replace("\u00a0", " ").split()).rstrip(".")
     if text in _PLACEHOLDERS or text in _ONGOING or text.startswith(("ongoing", "continuous", "annual")):
         return None
+    term = _TERM.fullmatch(text)
+    if term is not None:  # "short term" counts from a date the plan does not give; "medium term (2026)" gives it
+        try:
+            return _period_text(term.group(1), day_first) if term.group(1) else None
+        except ValueError:
+            return None
     try:
         return _period_text(text, day_first)
     except ValueError as err:  # dt.date refused the day or month
@@ -787,13 +800,13 @@ _AFTER = re.compile(rf"^\s*,?\s*(?:(?:arts?|articles?|principles?|para(?:graph)?
 _BEFORE = re.compile(rf"(?:arts?|articles?|principles?)\.?\s*({_NUMLIST})\s*(?:,|of)?\s*(?:the\s+)?$", re.IGNORECASE)
 _SDG = re.compile(
     r"\b(?:SDGs?|Goals?|Targets?|Indicators?)\s*(?:target|indicator|goal)?s?\s*"
-    r"(\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*)",
+    r"(\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&|/)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*)",
     re.IGNORECASE,
 )
 
 
 _BARE_SDG = re.compile(
-    r"\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*", re.IGNORECASE
+    r"\d{1,2}(?:\.[0-9a-z]{1,2}){0,2}(?:\s*(?:,|and|&|/)\s*\d{1,2}(?:\.[0-9a-z]{1,2}){0,2})*", re.IGNORECASE
 )
 
 
@@ -831,7 +844,7 @@ def parse_references(cell: str, standards: Standards, *, sdg_column: bool = Fals
         for match in _SDG.finditer(scan):
             found = True
             sdg_spans.append(match.span())
-            for notation in re.split(r"\s*(?:,|and|&)\s*", match.group(1)):
+            for notation in re.split(r"\s*(?:,|and|&|/)\s*", match.group(1)):
                 notation = notation.strip().lower()
                 if notation in standards.sdg_indicators:
                     indicator, target = standards.sdg_indicators[notation]
@@ -902,6 +915,8 @@ class Item:
 _BODY_SEPARATOR = re.compile(r"[;\n/]+")
 _TOTAL = re.compile(r"(?:grand |sub-?)?totals?|sum", re.IGNORECASE)
 _SDG_HEADER = re.compile(r"\bsdgs?\b|sustainable development")
+_CITING_HEADER = re.compile(r"\bsdgs?\b|sustainable development goals?\b|\btreaty\b|\btreaties\b")
+"""Words that make a column otherwise unnamed one of standards: "Link to SDGs", "Relevant treaties"."""
 _LIST_SEPARATOR = re.compile(r"[;\n]+")
 
 
