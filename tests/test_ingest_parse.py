@@ -338,6 +338,57 @@ def test_segmentation_of_legal_headings_paragraphs_and_items() -> None:
     assert provisions[0].end == provisions[15].end  # a part ends where its last article ends
 
 
+def test_word_numbering_gives_the_numbers_the_text_lacks(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    levels = [("decimal", "Article %1"), ("decimal", "%2."), ("lowerLetter", "(%3)")]
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">' + "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+            for i, (fmt, text) in enumerate(levels)
+        ) + "</w:abstractNum>"
+    ))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    document.add_paragraph("Ordinance on Equal Access", style="Title")
+    for level, style, text in [
+        (0, "Heading 1", "Purpose"),
+        (1, None, "This ordinance secures equal access to municipal services."),
+        (0, "Heading 1", "Obligations"),
+        (1, None, "Every municipal service shall:"),
+        (2, None, "inform in plain language;"),
+        (2, None, "offer sign language interpretation."),
+        (1, None, "Buildings shall be accessible by 2027."),
+    ]:
+        paragraph = document.add_paragraph(text, style=style)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    document.add_paragraph("A bullet keeps its text as it is.", style="List Bullet")
+    path = tmp_path / "ordinance.docx"
+    document.save(path)
+    extracted = read_document(path, path.read_bytes())
+    assert extracted.text.splitlines()[1:] == [
+        "Article 1 Purpose",
+        "1. This ordinance secures equal access to municipal services.",
+        "Article 2 Obligations",
+        "1. Every municipal service shall:",
+        "(a) inform in plain language;",
+        "(b) offer sign language interpretation.",
+        "2. Buildings shall be accessible by 2027.",
+        "A bullet keeps its text as it is.",
+    ]
+    provisions = segment(extracted)
+    assert [(p.eid, p.heading) for p in provisions if p.kind == "article"] == [
+        ("art_1", "Purpose"),
+        ("art_2", "Obligations"),
+    ]
+    assert {"art_2__para_1__para_b", "art_2__para_2"} <= {p.eid for p in provisions}
+
+
 def _workbook(path: Path, sheet: str, *, date1904: bool = False) -> Path:
     """Write an XLSX file as spreadsheet programs do: shared strings, styles with dates, formulas' results."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

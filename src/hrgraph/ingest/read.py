@@ -27,7 +27,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -446,12 +446,14 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
     out = _Text()
     tables: list[list[list[str]]] = []
     title = None
+    numbering = _WordNumbering(document)
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, document)
             style = paragraph.style.name if paragraph.style is not None else ""
             style = style or ""
             numbered = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+            label = numbering.label(paragraph)
             kind, level = "text", 0
             if style == "Title":
                 kind = "title"
@@ -461,7 +463,9 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             elif style.startswith("List") or numbered:
                 digits = re.sub(r"\D", "", style)
                 kind, level = "item", int(digits) if digits else 1
-            block = out.add(paragraph.text, kind, level)
+            block = out.add(
+                f"{label} {paragraph.text}" if label and paragraph.text.strip() else paragraph.text, kind, level
+            )
             if block is not None and kind == "title" and title is None:
                 title = block.text
         elif child.tag == qn("w:tbl"):
@@ -471,6 +475,124 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             for row in rows:
                 out.add("\t".join(row), "row")
     return Extracted(out.value(), out.blocks, tables, title=title)
+
+
+def _roman(number: int) -> str:
+    """Return a number in lower-case roman numerals.
+
+    >>> _roman(14), _roman(2024)
+    ('xiv', 'mmxxiv')
+    """
+    out = ""
+    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                          (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):  # fmt: skip
+        count, number = divmod(number, value)
+        out += digits * count
+    return out
+
+
+def _letters(number: int) -> str:
+    """Word's letters: a … z, then aa … zz (the letter repeated), as in "(aa)".
+
+    >>> _letters(1), _letters(26), _letters(27)
+    ('a', 'z', 'aa')
+    """
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+}
+
+
+class _WordNumbering:
+    """The numbers Word shows before numbered paragraphs ("3.", "(b)", "Article 2"), which the text lacks.
+
+    Each list (``w:numId``) counts its levels from their start; a paragraph of one level restarts the
+    levels below it. Bullets and formats other than numbers, letters and roman numerals show no label.
+    """
+
+    def __init__(self, document: Any) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        """numId → level → (start, format, text such as "%1.%2")."""
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        val = qn("w:val")
+        abstract: dict[str | None, dict[int, tuple[int, str, str]]] = {}
+        for definition in root.iterchildren(qn("w:abstractNum")):
+            levels = {}
+            for lvl in definition.iterchildren(qn("w:lvl")):
+                start, fmt, text = lvl.find(qn("w:start")), lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    int(start.get(val, "1")) if start is not None else 1,
+                    fmt.get(val, "decimal") if fmt is not None else "decimal",
+                    text.get(val, "") if text is not None else "",
+                )
+            abstract[definition.get(qn("w:abstractNumId"))] = levels
+        for num in root.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            levels = dict(abstract.get(ref.get(val) if ref is not None else None, {}))
+            for override in num.iterchildren(qn("w:lvlOverride")):
+                start = override.find(qn("w:startOverride"))
+                level = int(override.get(qn("w:ilvl"), "0"))
+                if start is not None and level in levels:
+                    levels[level] = (int(start.get(val, "1")), *levels[level][1:])
+            self.levels[num.get(qn("w:numId"), "")] = levels
+
+    def _list_of(self, paragraph: Any) -> tuple[str, int] | None:
+        """Return the list and level of a paragraph: its own, or its style's (and the styles it is based on)."""
+        qn, val = self._qn, self._qn("w:val")
+        ilvl: int | None = None
+        owners = [paragraph._p]
+        style = paragraph.style
+        while style is not None and len(owners) < 10:
+            owners.append(style.element)
+            style = style.base_style
+        for owner in owners:
+            numbering = owner.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if numbering is None:
+                continue
+            level, num = numbering.find(qn("w:ilvl")), numbering.find(qn("w:numId"))
+            if ilvl is None and level is not None:
+                ilvl = int(level.get(val, "0"))
+            if num is not None:
+                num_id = num.get(val, "0")
+                return (num_id, ilvl or 0) if num_id != "0" else None
+        return None
+
+    def label(self, paragraph: Any) -> str | None:
+        """Return the label Word shows before the paragraph, counting it; None for an unnumbered one."""
+        found = self._list_of(paragraph)
+        if found is None or found[0] not in self.levels or not paragraph.text.strip():
+            return None
+        num_id, level = found
+        levels, counters = self.levels[num_id], self.counters.setdefault(num_id, {})
+        if level not in levels:
+            return None
+        counters[level] = counters.get(level, levels[level][0] - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        if levels[level][1] not in _NUMBER_FORMATS:
+            return None
+
+        def shown(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            start, fmt, _ = levels.get(at, (1, "decimal", ""))
+            return _NUMBER_FORMATS.get(fmt, str)(counters.get(at, start))
+
+        text = re.sub(r"%([1-9])", shown, levels[level][2]).strip()
+        return text or None
 
 
 class _HTMLReader(HTMLParser):
