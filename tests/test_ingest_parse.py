@@ -389,6 +389,29 @@ def test_word_numbering_gives_the_numbers_the_text_lacks(tmp_path: Path) -> None
     assert {"art_2__para_1__para_b", "art_2__para_2"} <= {p.eid for p in provisions}
 
 
+def test_html_ordered_lists_give_their_numbers() -> None:
+    page = (
+        "<h2>Article 2 - Consultation</h2><ol><li>Drafts are published for 30 days.</li>"
+        '<li value="4">Comments are answered:<ol type="a"><li>in plain language;</li><li>in writing.</li></ol></li>'
+        '</ol><ul><li>A bullet keeps its text.</li></ul><ol start="3" type="i"><li>Third.</li></ol>'
+        "<ol><li>7. A number typed in the item is not shown twice.</li></ol>"
+    )
+    extracted = read_document(Path("bylaw.html"), page.encode())
+    assert extracted.text.splitlines() == [
+        "Article 2 - Consultation",
+        "1. Drafts are published for 30 days.",
+        "4. Comments are answered:",
+        "(a) in plain language;",
+        "(b) in writing.",
+        "A bullet keeps its text.",
+        "(iii) Third.",
+        "7. A number typed in the item is not shown twice.",
+    ]
+    assert [p.eid for p in segment(extracted)][:5] == [
+        "art_2", "art_2__para_1", "art_2__para_4", "art_2__para_4__para_a", "art_2__para_4__para_b"
+    ]  # fmt: skip
+
+
 def _workbook(path: Path, sheet: str, *, date1904: bool = False) -> Path:
     """Write an XLSX file as spreadsheet programs do: shared strings, styles with dates, formulas' results."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -463,9 +463,7 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             elif style.startswith("List") or numbered:
                 digits = re.sub(r"\D", "", style)
                 kind, level = "item", int(digits) if digits else 1
-            block = out.add(
-                f"{label} {paragraph.text}" if label and paragraph.text.strip() else paragraph.text, kind, level
-            )
+            block = out.add(_labelled(label, paragraph.text), kind, level)
             if block is not None and kind == "title" and title is None:
                 title = block.text
         elif child.tag == qn("w:tbl"):
@@ -595,6 +593,36 @@ class _WordNumbering:
         return text or None
 
 
+_TYPED_LABEL = re.compile(
+    r"\s*(?:[(\[]?(?:\d{1,3}|[a-z]{1,2}|[ivxlc]{1,6})[.)\]]\s|§|(?:article|art\.|section|sec\.|chapter|part)\s*\d)",
+    re.IGNORECASE,
+)
+
+
+def _labelled(label: str | None, text: str) -> str:
+    """Put the number a list shows before an item's text, unless the text has its own typed number.
+
+    >>> _labelled("2.", "Comments are answered."), _labelled("2.", "2. Comments are answered.")
+    ('2. Comments are answered.', '2. Comments are answered.')
+    """
+    if not label or not text.strip() or _TYPED_LABEL.match(text):
+        return text
+    return f"{label} {text}"
+
+
+def _html_label(kind: str, number: int) -> str:
+    """Return the label of an item of an ordered list, as a legal text writes it: "3.", "(c)", "(iv)".
+
+    >>> _html_label("1", 3), _html_label("a", 3), _html_label("I", 4)
+    ('3.', '(c)', '(IV)')
+    """
+    shown: dict[str, Callable[[int], str]] = {"a": _letters, "i": _roman}
+    if kind.lower() not in shown:
+        return f"{number}."
+    label = shown[kind.lower()](number)
+    return f"({label.upper() if kind.isupper() else label})"
+
+
 class _HTMLReader(HTMLParser):
     """Collects the blocks and tables of an HTML page; skips scripts, styles and navigation."""
 
@@ -610,7 +638,10 @@ class _HTMLReader(HTMLParser):
         self.buffer: list[str] = []
         self.kind, self.level = "text", 0
         self.skipping = 0
-        self.list_depth = 0
+        self.lists: list[tuple[str, list[int]]] = []
+        """Open lists, innermost last: the numbering of an ``ol`` ("1", "a", "A", "i", "I"; "" for a ``ul``)
+        and the number its next item shows."""
+        self.label = ""
         self.tables: list[list[list[str]]] = []
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
@@ -624,8 +655,8 @@ class _HTMLReader(HTMLParser):
             if self.kind == "doc-title":
                 self.title = self.title or text
             else:
-                self.out.add(text, self.kind, self.level)
-        self.kind, self.level = "text", 0
+                self.out.add(_labelled(self.label, text), self.kind, self.level)
+        self.kind, self.level, self.label = "text", 0, ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
@@ -643,7 +674,9 @@ class _HTMLReader(HTMLParser):
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol"):
-                self.list_depth += 1
+                start = dict(attrs).get("start") or ""
+                kind = (dict(attrs).get("type") or "1") if tag == "ol" else ""
+                self.lists.append((kind, [int(start) if start.strip().isdigit() else 1]))
             elif tag == "title":
                 self.kind = "doc-title"
             elif tag == "h1":
@@ -651,7 +684,13 @@ class _HTMLReader(HTMLParser):
             elif re.fullmatch(r"h[2-6]", tag):
                 self.kind, self.level = "heading", int(tag[1])
             elif tag == "li":
-                self.kind, self.level = "item", max(self.list_depth, 1)
+                self.kind, self.level = "item", max(len(self.lists), 1)
+                if self.lists and self.lists[-1][0]:  # an item of a numbered list shows its number
+                    kind, following = self.lists[-1]
+                    value = dict(attrs).get("value") or ""
+                    number = int(value) if value.strip().isdigit() else following[0]
+                    following[0] = number + 1
+                    self.label = _html_label(kind, number)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP:
@@ -674,8 +713,8 @@ class _HTMLReader(HTMLParser):
             self.table_closed = True
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
-            if tag in ("ul", "ol"):
-                self.list_depth = max(self.list_depth - 1, 0)
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
