@@ -405,3 +405,28 @@ def test_duplicate_rows_count_once_and_must_agree(reviewed: tuple[EmbeddedStore,
     ):
         import_review(store, path, reviewer="A. Curator")
     assert _curated(store)[(SEC_2, SDG + "11.1")].kind == "curated"  # the earlier import is untouched
+
+
+def test_an_export_keeps_to_the_levels_and_confidence_asked_for(
+    reviewed: tuple[EmbeddedStore, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hrgraph.link.review import export_review
+
+    store, path = reviewed
+    everything = [(m.level, m.confidence) for m in read_mappings(store, f"proposed/{CITY}")]
+    chosen = path.with_name("articles.xlsx")
+    rows = export_review(store, CITY, chosen, levels=["article"], min_confidence=0.5)
+    assert rows == sum(1 for level, confidence in everything if level == "article" and confidence >= 0.5) > 0
+    assert rows < len(everything)
+    sheet = load_workbook(chosen)["review"]
+    header = [c.value for c in sheet[1]]
+    found = [(r[header.index("level")], r[header.index("confidence")]) for r in sheet.iter_rows(2, values_only=True)]
+    assert len(found) == rows and all(level == "article" and float(str(c)) >= 0.5 for level, c in found)
+    store.close()
+    store_folder = str(path.parent / "store")
+    args = ["review", "export", "--city", CITY, "-o", str(chosen), "--store", store_folder]
+    assert main([*args, "--levels", "sdg-goal", "--min-confidence", "0.7"]) == 0
+    goals = sum(1 for level, confidence in everything if level == "sdg-goal" and confidence >= 0.7)
+    assert f"{goals} proposed links to review" in capsys.readouterr().err
+    assert main([*args, "--levels", "goals"]) == 2
+    assert "unknown level 'goals'" in capsys.readouterr().err

@@ -296,23 +296,37 @@ def review() -> None:
 @click.option(
     "-o", "-O", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write."
 )
+@click.option("--levels", help="Comma-separated levels to review now [default: all].")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    help="Review links from this confidence on [default: all].",
+)
 @store_options
 def review_export(
     city: str,
     output: Path,
+    levels: str | None,
+    min_confidence: float,
     store_choice: StoreChoice,
 ) -> None:
     """Write one row per proposed link (passage with its evidence, standard, confidence, decision).
 
+    Links that nobody decided yet are written; with --levels or --min-confidence only those, and the
+    others wait for a later export.
+
     \b
     Examples:
       hrgraph review export --city "Example City" -o review.xlsx
+      hrgraph review export --city "Example City" -o articles.xlsx --levels article,paragraph --min-confidence 0.5
       hrgraph review export --city "Example City" -o review.xlsx --endpoint http://127.0.0.1:7878/query
     """
     from hrgraph.link.review import export_review
 
+    chosen = _levels(levels)
     with store_choice.open() as store:
-        rows = export_review(store, city, output)
+        rows = export_review(store, city, output, levels=chosen, min_confidence=min_confidence)
     click.echo(f"{output}: {rows} proposed links to review", err=True)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -71,8 +71,14 @@ a spreadsheet cell holds at most 32,767 characters, and a reviewer reads the wor
 CONTEXT = 2000
 
 
-def export_review(store: Store, city: str, path: Path) -> int:
-    """Write the proposed links of a city that nobody decided yet to an ``.xlsx`` workbook; return the rows."""
+def export_review(
+    store: Store, city: str, path: Path, *, levels: Collection[str] | None = None, min_confidence: float = 0.0
+) -> int:
+    """Write the proposed links of a city that nobody decided yet to an ``.xlsx`` workbook; return the rows.
+
+    ``levels`` and ``min_confidence`` keep to the links of those levels and from that confidence on; the
+    others stay proposed, for a later review.
+    """
     from openpyxl import Workbook
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -105,7 +111,9 @@ def export_review(store: Store, city: str, path: Path) -> int:
     evidence_font = InlineFont(b=True, color=Color(rgb="00C00000"))
     rows = 0
     for m in proposed:
-        if (m.subject_id, m.object_id) in decided:
+        if (m.subject_id, m.object_id) in decided or m.confidence < min_confidence:
+            continue
+        if levels is not None and m.level not in levels:
             continue
         text = xml_safe(texts.get(m.subject_id, m.evidence_text))  # a PDF's page breaks are form feeds
         evidence = xml_safe(m.evidence_text)
