@@ -430,3 +430,25 @@ def test_an_export_keeps_to_the_levels_and_confidence_asked_for(
     assert f"{goals} proposed links to review" in capsys.readouterr().err
     assert main([*args, "--levels", "goals"]) == 2
     assert "unknown level 'goals'" in capsys.readouterr().err
+
+
+def test_the_sheet_follows_each_document_in_order(tmp_path: Path) -> None:
+    from hrgraph.ingest import ingest
+    from hrgraph.link.review import export_review
+
+    topics = ["emergency shelters for homeless families", "safe drinking water in every household",
+              "free school meals for children", "sign language interpretation at council meetings"]  # fmt: skip
+    bylaw = tmp_path / "bylaw.txt"
+    bylaw.write_text(
+        "\n\n".join(f"Section {n}. Duty {n}\nThe city shall provide {topics[n % 4]}." for n in range(1, 13)),
+        encoding="utf-8",
+    )
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.load(ROOT / "corpora" / "build" / "standards.nt", graph="standards")
+        ingest(bylaw, city="Our City", kind="ordinance", store=store)
+        link_city(store, "Our City", date="2025-03-01")
+        export_review(store, "Our City", tmp_path / "review.xlsx")
+    sheet = load_workbook(tmp_path / "review.xlsx")["review"]
+    column = [c.value for c in sheet[1]].index("provision")
+    sections = [str(row[column]).rsplit("sec_", 1)[1] for row in sheet.iter_rows(2, values_only=True)]
+    assert list(dict.fromkeys(sections)) == [str(n) for n in range(1, 13)]

@@ -49,7 +49,11 @@ ACCEPT = {"accept", "accepted", "yes", "y", "ok", "x", "✓", "true", "1"}
 REJECT = {"reject", "rejected", "no", "n", "✗", "false", "0"}
 _TEXTS = """
 PREFIX hrg: <https://w3id.org/hrgraph/ontology#>
-SELECT ?p ?text WHERE { GRAPH ?g { ?p ?prop ?text . VALUES ?prop { hrg:actionText hrg:text } } }
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT ?p ?text ?doc ?order WHERE { GRAPH ?g {
+  ?p ?prop ?text . VALUES ?prop { hrg:actionText hrg:text }
+  OPTIONAL { ?p eli:is_part_of ?doc } OPTIONAL { ?p hrg:order ?order }
+} }
 """
 _GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _STANDARD = "ASK { GRAPH ?g { ?o a ?type } }"
@@ -91,8 +95,11 @@ def export_review(
     proposed = read_mappings(store, f"proposed/{city}")
     decided = {(m.subject_id, m.object_id) for m in read_mappings(store, f"curated/{city}")}
     texts: dict[str, str] = {}
-    for p, wording in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))}):
+    places: dict[str, tuple[str, int]] = {}
+    """Passage → (document, order): the sheet follows each document from its first passage to its last."""
+    for p, wording, doc, order in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))}):
         texts.setdefault(str(p), str(wording))
+        places[str(p)] = (str(doc or ""), int(str(order)) if order is not None else 0)
     if not texts:
         raise UnknownNameError(f"no city {city!r} with provisions or action items in the store: ingest it first")
     gone = {m.subject_id for m in proposed} - texts.keys()
@@ -110,6 +117,7 @@ def export_review(
         cell.font = Font(bold=True)
     evidence_font = InlineFont(b=True, color=Color(rgb="00C00000"))
     rows = 0
+    proposed.sort(key=lambda m: (places.get(m.subject_id, ("", 0)), m.subject_id, -m.confidence, m.object_id))
     for m in proposed:
         if (m.subject_id, m.object_id) in decided or m.confidence < min_confidence:
             continue
@@ -188,7 +196,7 @@ def import_review(
     where = str(path)
     if city is None:
         city, where = _city_of(book, path)
-    subjects = {str(p) for p, _ in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))})}
+    subjects = {str(row[0]) for row in store.select(_TEXTS, {"g": URIRef(graph_iri(f"city/{city}"))})}
     if not subjects:
         raise UnknownNameError(f"{where}: no city {city!r} with provisions or action items in the store")
     sheet, col = _review_sheet(book, path)
