@@ -14,6 +14,7 @@ from rdflib import Literal, URIRef
 from hrgraph.errors import BadInputError
 from hrgraph.ingest import IngestResult, ingest, load_profile
 from hrgraph.ingest.read import read_document
+from hrgraph.ingest.segment import segment
 from hrgraph.namespace import HRG, ID, SDG
 from hrgraph.queries import find_query, run_query
 from hrgraph.store import EmbeddedStore, RdfFormat, Store, Table, graph_iri
@@ -642,6 +643,68 @@ def test_cells_merged_over_several_rows_give_each_row_their_value(tmp_path: Path
         ("Open a night shelter", "Housing", None),  # below the merged cell: no body
         ("Open two community health centres", "Health", None),
     ]
+
+
+def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Human Rights Action Plan 2025–2028", style="Title")
+    document.add_paragraph("1. The plan sets out what the city will do for housing and health.")
+    header = ["No.", "Action", "Responsible department", "Deadline", "Indicator", "SDG targets"]
+    for entries in (
+        [["H-1", "Build 200 social housing units.", "Housing Department", "2027", "Units built", "11.1"],
+         ["H-2", "Open a night shelter.", "Social Services", "Q4 2025", "Beds available", ""]],
+        [["G-1", "Open two community health centres.", "Department of Health", "2026", "Centres open", "3.8"]],
+    ):  # fmt: skip
+        table = document.add_table(rows=0, cols=len(header))
+        for cells in [header, *entries]:
+            for cell, value in zip(table.add_row().cells, cells, strict=True):
+                cell.text = value
+    budget = document.add_table(rows=0, cols=2)
+    for cells in (["Year", "Total (EUR)"], ["2025", "1,200,000"]):
+        for cell, value in zip(budget.add_row().cells, cells, strict=True):
+            cell.text = value
+    path = tmp_path / "action-plan.docx"
+    document.save(path)
+    with EmbeddedStore() as store:
+        result = ingest(path, city="Our City", kind="action-plan", store=store)
+        items = rows(
+            store,
+            """SELECT ?number ?body ?deadline WHERE { GRAPH ?g { ?i a hrg:ActionItem ; hrg:number ?number ;
+              hrg:responsibleBody/skos:prefLabel ?body ; hrg:deadline ?deadline } } ORDER BY ?number""",
+            "Our City",
+        )
+        texts = rows(store, "SELECT ?text WHERE { GRAPH ?g { ?p a hrg:LocalProvision ; hrg:text ?text } }", "Our City")
+    assert (result.items, result.stated_links) == (3, 2)
+    assert [(r["number"], r["body"], r["deadline"]) for r in items] == [
+        ("G-1", "Department of Health", "2026-12-31"),
+        ("H-1", "Housing Department", "2027-12-31"),
+        ("H-2", "Social Services", "2025-12-31"),
+    ]
+    assert all("night shelter" not in str(r["text"]) for r in texts)  # the rows are items, not provisions
+    assert any("Total (EUR)" in str(r["text"]) for r in texts)  # a table of no actions stays in the text
+    narrative = tmp_path / "strategy.docx"
+    plain = docx.Document()
+    plain.add_paragraph("The city will respect human rights in all it does.")
+    plain.save(narrative)
+    result = ingest(narrative, city="Our City", kind="action-plan")
+    assert result.items == 0
+    assert [w.message for w in result.warnings if "no table" in w.message] == [
+        "no table of this action plan has an action column: its text is read as provisions, without action items "
+        "(head a table's column 'Action', or give the plan as XLSX or CSV)"
+    ]
+
+
+def test_a_table_row_that_starts_with_a_number_opens_no_section() -> None:
+    page = (
+        b"<h2>Section 4. Reporting</h2><p>The office reports every year.</p>"
+        b"<table><tr><th>No.</th><th>Indicator</th></tr><tr><td>2</td><td>Complaints received</td></tr></table>"
+        b"<h2>Section 5. Entry into force</h2><p>This bylaw takes effect at once.</p>"
+    )
+    provisions = segment(read_document(Path("bylaw.html"), page))
+    assert [(p.eid, p.heading) for p in provisions] == [("sec_4", "Reporting"), ("sec_5", "Entry into force")]
+    assert "Complaints received" in provisions[0].text
 
 
 def test_the_api_without_a_store_uses_memory() -> None:

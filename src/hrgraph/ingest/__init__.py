@@ -56,6 +56,7 @@ from hrgraph.ingest.plan import (
     load_mapping,
     map_columns,
     parse_period,
+    plan_tables,
     read_items,
     read_yaml,
     yaml_list,
@@ -69,6 +70,7 @@ from hrgraph.ingest.read import (
     Sheet,
     read_document,
     read_spreadsheet,
+    without_tables,
 )
 from hrgraph.ingest.segment import citation, segment
 from hrgraph.namespace import DCTERMS, HRG, ORG, PROV, SEMAPV, SKOS, SSSOM, TIME, XSD
@@ -973,7 +975,7 @@ def ingest(
             result = _ingest_plan(builder, path, data, entry, default_kind, column_mapping, doc, file_iri, replaced)
         else:
             result = _ingest_document(
-                builder, path, data, entry, default_kind, doc, doc_slug, file_iri, replaced, included
+                builder, path, data, entry, default_kind, column_mapping, doc, doc_slug, file_iri, replaced, included
             )
         builder.document(doc, result.kind, entry, result.title, file_iri, sha, file_path)
         written = len(builder.t)
@@ -1093,6 +1095,7 @@ def _ingest_document(
     data: bytes,
     entry: DocumentEntry,
     default_kind: str | None,
+    column_mapping: ColumnMapping | None,
     doc: str,
     doc_slug: str,
     file_iri: str,
@@ -1108,15 +1111,36 @@ def _ingest_document(
     if kind is None:
         kind = "ordinance"
         builder.warn(path, None, "kind not given: read as an ordinance (use --kind or city.yaml)")
+    plan = _Read(kind, title)
+    if kind == "action-plan":
+        # The action items of a plan written as a document are the rows of its tables; its text is provisions.
+        mapping = load_mapping(entry.mapping) if entry.mapping else column_mapping
+        found = plan_tables(extracted.tables, mapping)
+        if found is None:
+            builder.warn(
+                path,
+                None,
+                "no table of this action plan has an action column: its text is read as provisions, without action "
+                "items (head a table's column 'Action', or give the plan as XLSX or CSV)",
+            )
+        else:
+            rows, used = found
+            currency = builder.profile.currency if builder.profile else None
+            items, columns, warnings = read_items(path, rows, builder.standards, mapping, currency=currency)
+            for place, message in warnings:
+                builder.warn(path, f"table {place}" if place else None, message)
+            links, item_observations = builder.items(doc, items, file_iri, entry, path, set(replaced))
+            plan = _Read(kind, title, items=len(items), stated_links=links, observations=item_observations,
+                         rows=len(rows), columns=columns.described(), unused_columns=tuple(columns.unused))  # fmt: skip
+            extracted = without_tables(extracted, used)
     provisions = segment(extracted)
     builder.provisions(doc, provisions)
     observations = builder.report_tables(doc, extracted.tables, path, set(replaced))
     commitments = builder.commitments(doc, doc_slug, entry, extracted.text, path)
-    return _Read(
-        kind,
-        title,
+    return replace(
+        plan,
         provisions=len(provisions),
-        observations=observations,
+        observations=plan.observations + observations,
         commitments=commitments,
         pages=extracted.pages,
     )

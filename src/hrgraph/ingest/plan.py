@@ -938,6 +938,45 @@ def _item_id(value: Any) -> str:
     return _NOT_IN_ID.sub("-", _text(value)).strip("-.")
 
 
+def plan_tables(
+    tables: Sequence[Sequence[Sequence[str]]], mapping: ColumnMapping | None = None
+) -> tuple[list[tuple[int, Sequence[Any]]], set[int]] | None:
+    """Return the rows of a document's tables that list action items, and the indexes of those tables.
+
+    The first table with an action column sets the columns; a later table with the same header continues
+    it (a plan split by chapter) and its header is left out. Rows are counted across all the tables of
+    the document. None when no table has an action column.
+
+    >>> rows, used = plan_tables([[["Year", "Total"]], [["Action", "Lead"], ["Build homes", "Housing"]],
+    ...                           [["Action", "Lead"], ["Cut rents", "Housing"]]])
+    >>> rows, used
+    ([(2, ['Action', 'Lead']), (3, ['Build homes', 'Housing']), (5, ['Cut rents', 'Housing'])], {1, 2})
+    """
+    rows: list[tuple[int, Sequence[Any]]] = []
+    used: set[int] = set()
+    header: list[str] | None = None
+    counted = 0
+    for index, table in enumerate(tables):
+        numbered = [(counted + n, cells) for n, cells in enumerate(table, start=1)]
+        counted += len(table)
+        try:
+            columns = map_columns(numbered, mapping)
+        except BadInputError:  # a column the mapping names is not in this table
+            continue
+        if columns is None:
+            continue
+        names = [_norm(_text(c)) for n, cells in numbered if n == columns.header_row for c in cells]
+        if header is None:
+            header = names
+            rows += numbered
+        elif names == header:
+            rows += [(n, cells) for n, cells in numbered if n > columns.header_row]
+        else:
+            continue
+        used.add(index)
+    return (rows, used) if rows else None
+
+
 def fill_merged(
     rows: Sequence[tuple[int, Sequence[Any]]], merged: Sequence[tuple[int, int, int, int]], *, below: int
 ) -> Sequence[tuple[int, Sequence[Any]]]:

@@ -28,7 +28,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,8 @@ class Block:
     kind: str = "text"
     level: int = 0
     page: int | None = None
+    table: int | None = None
+    """For a table row, the index of its table in :attr:`Extracted.tables`."""
 
 
 @dataclass
@@ -115,6 +117,27 @@ class Extracted:
     """Files read through ``xi:include``, which a folder ingest must not read again on their own."""
 
 
+def without_tables(extracted: Extracted, tables: set[int]) -> Extracted:
+    r"""Return the document without the rows of some of its tables, in its text as in its blocks.
+
+    >>> doc = _Text()
+    >>> for text, kind, table in (("Plan", "text", None), ("Action", "row", 0), ("Build homes", "row", 0),
+    ...                           ("Year\tTotal", "row", 1)):
+    ...     _ = doc.add(text, kind, table=table)
+    >>> kept = without_tables(Extracted(doc.value(), doc.blocks, [[["Action"]], [["Year"]]]), {0})
+    >>> kept.text, [(b.start, b.end, b.table) for b in kept.blocks], kept.tables
+    ('Plan\nYear\tTotal\n', [(0, 4, None), (5, 15, 1)], [[], [['Year']]])
+    """
+    out = _Text()
+    for block in extracted.blocks:
+        if block.table not in tables:
+            added = out.add(block.text, block.kind, block.level, block.table)
+            if added is not None:
+                added.page = block.page
+    kept = [[] if index in tables else table for index, table in enumerate(extracted.tables)]
+    return replace(extracted, text=out.value(), blocks=out.blocks, tables=kept)
+
+
 @dataclass
 class Sheet:
     """The rows of a spreadsheet: (one-based row number, cell values) with empty rows left out."""
@@ -134,11 +157,11 @@ class _Text:
         self.length = 0
         self.blocks: list[Block] = []
 
-    def add(self, text: str, kind: str = "text", level: int = 0) -> Block | None:
+    def add(self, text: str, kind: str = "text", level: int = 0, table: int | None = None) -> Block | None:
         text = text.strip()
         if not text:
             return None
-        block = Block(text, self.length, self.length + len(text), kind, level)
+        block = Block(text, self.length, self.length + len(text), kind, level, table=table)
         self.parts += (text, "\n")
         self.length += len(text) + 1
         self.blocks.append(block)
@@ -471,7 +494,7 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
             tables.append(rows)
             for row in rows:
-                out.add("\t".join(row), "row")
+                out.add("\t".join(row), "row", table=len(tables) - 1)
     return Extracted(out.value(), out.blocks, tables, title=title)
 
 
@@ -707,7 +730,7 @@ class _HTMLReader(HTMLParser):
                     self.tables.append([])
                     self.table_closed = False
                 self.tables[-1].append(self.row)
-                self.out.add("\t".join(self.row), "row")
+                self.out.add("\t".join(self.row), "row", table=len(self.tables) - 1)
             self.row = None
         elif tag == "table":
             self.table_closed = True
@@ -786,7 +809,7 @@ def _read_text(path: Path, data: bytes, *, markdown: bool) -> Extracted:
                 tables.append([])
                 in_table = True
             tables[-1].append(cells)
-            out.add("\t".join(cells), "row")
+            out.add("\t".join(cells), "row", table=len(tables) - 1)
             continue
         if markdown and _MD_RULE.match(stripped) and not stripped.startswith("|"):
             flush()

@@ -229,6 +229,9 @@ class _Segmenter:
             if block.kind == "title" and not title_seen and not self.provisions:
                 title_seen = True
                 continue
+            if block.kind == "row":  # a table's row belongs to the provision the table is in
+                self.attach(block)
+                continue
             found = self.classify(block)
             if found is None:
                 if block.kind == "heading" and block.text.strip().rstrip(".:").lower() == "preamble":
