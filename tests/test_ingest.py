@@ -597,9 +597,10 @@ def _plan_with_a_total_row(path: Path) -> Path:
     return path
 
 
-def test_a_total_row_is_no_action_item(tmp_path: Path) -> None:
+def test_a_total_row_is_no_action_item_and_the_row_above_the_header_titles_the_plan(tmp_path: Path) -> None:
     result = ingest(_plan_with_a_total_row(tmp_path / "plan.xlsx"), city="Our City")
     assert result.items == 2
+    assert result.documents[0].title == "Our City – Human Rights Action Plan 2025–2028"  # the row above the header
     assert [str(w) for w in result.warnings if "total" in w.message] == [
         f"{tmp_path / 'plan.xlsx'}: row 7: a total row, not an action item: skipped",
         f"{tmp_path / 'plan.xlsx'}: row 8: a grand total row, not an action item: skipped",

@@ -275,6 +275,18 @@ def test_columns_that_cite_sdgs_or_treaties_are_read_for_standards() -> None:
     assert (columns.fields["action"], columns.fields["timetable"], columns.unused) == (0, 3, [])
 
 
+def test_an_indicator_worded_in_percent_has_that_unit(standards: Standards) -> None:
+    rows: list[tuple[int, list[object]]] = [
+        (1, ["Action", "Indicator", "Baseline (2023)"]),
+        (2, ["Publish the gender pay gap", "Pay gap (%)", "12.5"]),
+        (3, ["Train staff", "Share of staff trained in %", "10"]),
+        (4, ["Build homes", "Units built", "0"]),
+        (5, ["Cut rents", "Rent (EUR per m²)", "9 EUR"]),
+    ]
+    items, _, _ = read_items(Path("plan.csv"), rows, standards)
+    assert [item.unit for item in items] == ["percent", "percent", None, "EUR"]
+
+
 def test_no_header_names_the_action() -> None:
     assert map_columns([(1, ["Nr", "Responsible department", "Deadline"])]) is None
 

@@ -59,6 +59,7 @@ from hrgraph.ingest.plan import (
     plan_tables,
     read_items,
     read_yaml,
+    title_row,
     yaml_list,
     yaml_text,
 )
@@ -1075,7 +1076,8 @@ def _ingest_plan(
     for place, message in warnings:
         builder.warn(path, place, message)
     links, observations = builder.items(doc, items, file_iri, entry, path, set(replaced))
-    title = entry.title or (chosen.name if chosen.name and not re.fullmatch(r"Sheet\d*", chosen.name) else None)
+    title = entry.title or title_row(chosen.rows, columns.header_row)
+    title = title or (chosen.name if chosen.name and not re.fullmatch(r"Sheet\d*", chosen.name) else None)
     title = title or path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
     return _Read(
         kind,

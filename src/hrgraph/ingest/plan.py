@@ -918,6 +918,8 @@ _SDG_HEADER = re.compile(r"\bsdgs?\b|sustainable development")
 _CITING_HEADER = re.compile(r"\bsdgs?\b|sustainable development goals?\b|\btreaty\b|\btreaties\b")
 """Words that make a column otherwise unnamed one of standards: "Link to SDGs", "Relevant treaties"."""
 _LIST_SEPARATOR = re.compile(r"[;\n]+")
+_PERCENT_INDICATOR = re.compile(r"[(\[]\s*%\s*[)\]]|\bin\s*%|%\s*$|\bin per ?cent\b")
+"""An indicator measured in percent by its wording: "Pay gap (%)", "Share of households in %"."""
 
 
 def _text(value: Any) -> str:
@@ -936,6 +938,21 @@ def _text(value: Any) -> str:
 
 def _item_id(value: Any) -> str:
     return _NOT_IN_ID.sub("-", _text(value)).strip("-.")
+
+
+def title_row(rows: Sequence[tuple[int, Sequence[Any]]], header_row: int) -> str | None:
+    """Return the title a sheet gives above its header row: the first row of one cell of text, if any.
+
+    >>> title_row([(1, ["Riverside — Human Rights Action Plan", None]), (3, ["Action", "Lead"])], 3)
+    'Riverside — Human Rights Action Plan'
+    """
+    for number, cells in rows:
+        if number >= header_row:
+            break
+        filled = [c for c in cells if c is not None and str(c).strip()]
+        if len(filled) == 1 and isinstance(filled[0], str) and len(filled[0].strip()) >= 10:
+            return " ".join(filled[0].split())
+    return None
 
 
 def plan_tables(
@@ -1154,6 +1171,8 @@ def read_items(
             elif value is not None:
                 item.unit = item.unit or unit
                 item.observations.append((year, value, False))
+        if item.unit is None and _PERCENT_INDICATOR.search(indicator_text):
+            item.unit = "percent"  # "Pay gap (%)"
         if item.observations and not item.indicators:
             warnings.append((f"row {number}", "values are given but no indicator: not recorded"))
             item.observations = []
