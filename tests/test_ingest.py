@@ -667,7 +667,7 @@ def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_p
         for cell, value in zip(budget.add_row().cells, cells, strict=True):
             cell.text = value
     path = tmp_path / "action-plan.docx"
-    document.save(path)
+    document.save(str(path))
     with EmbeddedStore() as store:
         result = ingest(path, city="Our City", kind="action-plan", store=store)
         items = rows(
@@ -688,7 +688,7 @@ def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_p
     narrative = tmp_path / "strategy.docx"
     plain = docx.Document()
     plain.add_paragraph("The city will respect human rights in all it does.")
-    plain.save(narrative)
+    plain.save(str(narrative))
     result = ingest(narrative, city="Our City", kind="action-plan")
     assert result.items == 0
     assert [w.message for w in result.warnings if "no table" in w.message] == [

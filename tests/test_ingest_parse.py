@@ -287,6 +287,23 @@ def test_an_indicator_worded_in_percent_has_that_unit(standards: Standards) -> N
     assert [item.unit for item in items] == ["percent", "percent", None, "EUR"]
 
 
+def test_a_header_of_two_rows() -> None:
+    rows: list[tuple[int, list[object]]] = [
+        (1, ["ID", "Action", "Indicator", "Baseline", None, "Latest", None]),
+        (2, [None, None, None, "Value", "Year", "Value", "Year"]),
+        (3, ["A1", "Build homes", "Units built", 0, 2023, 45, 2025]),
+    ]
+    columns = map_columns(rows)
+    assert columns is not None
+    assert columns.header_row == 2
+    assert columns.fields == {
+        "id": 0, "action": 1, "indicator": 2, "baseline": 3, "baseline_year": 4, "latest": 5, "latest_year": 6
+    }  # fmt: skip
+    area_row: list[tuple[int, list[object]]] = [rows[0], (2, ["Housing", None, None, None, None, None, None])]
+    one = map_columns(area_row)
+    assert one is not None and one.header_row == 1  # a heading row is no header
+
+
 def test_no_header_names_the_action() -> None:
     assert map_columns([(1, ["Nr", "Responsible department", "Deadline"])]) is None
 
@@ -381,7 +398,7 @@ def test_word_numbering_gives_the_numbers_the_text_lacks(tmp_path: Path) -> None
         )
     document.add_paragraph("A bullet keeps its text as it is.", style="List Bullet")
     path = tmp_path / "ordinance.docx"
-    document.save(path)
+    document.save(str(path))
     extracted = read_document(path, path.read_bytes())
     assert extracted.text.splitlines()[1:] == [
         "Article 1 Purpose",

@@ -347,6 +347,62 @@ def _column_index(spec: str | int, headers: list[str]) -> int | None:
     return next((i for i, h in enumerate(headers) if _norm(h) == wanted), None)
 
 
+def _columns_of(
+    number: int, headers: list[str], mapping: ColumnMapping, require: str
+) -> tuple[Columns | None, tuple[str | int, str] | None]:
+    """Map the columns of one candidate header row.
+
+    Returns the columns (None if the row is no header) and the first column the mapping names that the
+    row lacks, if any.
+    """
+    fields: dict[str, int] = {}
+    years: dict[str, int] = {}
+    year_columns: dict[int, int] = {}
+    standards: list[int] = []
+    currency = None
+    for index, header in enumerate(headers):
+        name, year, cur = _header_field(header)
+        if name is None and year is not None:
+            year_columns[index] = year
+            continue
+        if name == "standards":
+            standards.append(index)
+        if name is None or name in fields:
+            continue
+        fields[name] = index
+        if year is not None and name in ("baseline", "latest"):
+            years[name] = year
+        if cur is not None and name == "budget":
+            currency = cur
+    found: dict[str, list[int]] = {}
+    absent: tuple[str | int, str] | None = None
+    for name, specs in mapping.columns.items():
+        for spec in specs:
+            column = _column_index(spec, headers)
+            if column is None or column >= len(headers) + 1:
+                absent = absent or (spec, name)
+            else:
+                found.setdefault(name, []).append(column)
+    if absent is not None:
+        return None, absent
+    for name, columns in found.items():
+        for other, i in list(fields.items()):
+            if i in columns:
+                del fields[other]
+        fields[name] = columns[0]
+        for column in columns:
+            year_columns.pop(column, None)
+    standards = found.get("standards", standards)
+    taken = {i for name, i in fields.items() if name != "standards"}
+    standards = [i for i in standards if i not in taken]
+    if standards and "standards" not in fields:
+        fields["standards"] = standards[0]
+    in_standards = tuple(dict.fromkeys([fields["standards"], *standards])) if "standards" in fields else ()
+    if require in fields and (len(fields) >= 2 or mapping.columns):
+        return Columns(number, fields, headers, years, year_columns, currency, in_standards), None
+    return None, None
+
+
 def map_columns(
     rows: Sequence[tuple[int, Sequence[Any]]],
     mapping: ColumnMapping | None = None,
@@ -370,52 +426,33 @@ def map_columns(
     missing: tuple[str | int, str] | None = None
     for number, cells in candidates:
         headers = ["" if c is None else str(c).strip() for c in cells]
-        fields: dict[str, int] = {}
-        years: dict[str, int] = {}
-        year_columns: dict[int, int] = {}
-        standards: list[int] = []
-        currency = None
-        for index, header in enumerate(headers):
-            name, year, cur = _header_field(header)
-            if name is None and year is not None:
-                year_columns[index] = year
-                continue
-            if name == "standards":
-                standards.append(index)
-            if name is None or name in fields:
-                continue
-            fields[name] = index
-            if year is not None and name in ("baseline", "latest"):
-                years[name] = year
-            if cur is not None and name == "budget":
-                currency = cur
-        found: dict[str, list[int]] = {}
-        absent: tuple[str | int, str] | None = None
-        for name, specs in mapping.columns.items():
-            for spec in specs:
-                column = _column_index(spec, headers)
-                if column is None or column >= len(headers) + 1:
-                    absent = absent or (spec, name)
-                else:
-                    found.setdefault(name, []).append(column)
-        if absent is not None:
-            missing = missing or absent
+        columns, absent = _columns_of(number, headers, mapping, require)
+        missing = missing or absent
+        if columns is None:
             continue
-        for name, columns in found.items():
-            for other, i in list(fields.items()):
-                if i in columns:
-                    del fields[other]
-            fields[name] = columns[0]
-            for column in columns:
-                year_columns.pop(column, None)
-        standards = found.get("standards", standards)
-        taken = {i for name, i in fields.items() if name != "standards"}
-        standards = [i for i in standards if i not in taken]
-        if standards and "standards" not in fields:
-            fields["standards"] = standards[0]
-        in_standards = tuple(dict.fromkeys([fields["standards"], *standards])) if "standards" in fields else ()
-        if require in fields and (len(fields) >= 2 or mapping.columns):
-            return Columns(number, fields, headers, years, year_columns, currency, in_standards)
+        # A header of two rows: "Baseline" over "Value" and "Year" gives "Baseline Value" and "Baseline Year".
+        below = next(((n, c) for n, c in rows if n > number), None)
+        if below is not None and mapping.header_row is None:
+            subs = ["" if c is None else str(c).strip() for c in below[1]]
+            action = columns.fields[require]
+            if (
+                sum(1 for c in below[1] if c is not None and str(c).strip()) >= 2
+                and all(c is None or isinstance(c, str) for c in below[1])
+                and not (action < len(subs) and subs[action])
+            ):
+                combined: list[str] = []
+                for index in range(max(len(headers), len(subs))):
+                    top = headers[index] if index < len(headers) else ""
+                    sub = subs[index] if index < len(subs) else ""
+                    if not top and sub:
+                        top = next((h for h in reversed(headers[:index]) if h), "")
+                    combined.append(f"{top} {sub}".strip())
+                two, _ = _columns_of(below[0], combined, mapping, require)
+                if two is not None and len(two.fields) + len(two.year_columns) > len(columns.fields) + len(
+                    columns.year_columns
+                ):
+                    return two
+        return columns
     if missing is not None:
         spec, name = missing
         first, last = candidates[0][0], candidates[-1][0]
