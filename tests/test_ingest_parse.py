@@ -441,6 +441,24 @@ def test_html_ordered_lists_give_their_numbers() -> None:
     ]  # fmt: skip
 
 
+def test_words_a_pdf_hyphenates_at_line_ends_are_joined(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "ordinance.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    lines = ["Article 1 - Housing", "(1) The city shall provide emergency accommo-",
+             "dation to every homeless person and social housing to low-", "income families.",
+             "(2) Non-discrimination applies to the allocation of all municipal hous-", "ing."]  # fmt: skip
+    for n, line in enumerate(lines):
+        canvas.drawString(60, 800 - 14 * n, line)
+    canvas.save()
+    extracted = read_document(path, path.read_bytes())
+    assert "emergency accommodation to every" in extracted.text
+    assert "to low-income families" in extracted.text
+    assert "municipal housing." in extracted.text
+    assert [p.eid for p in segment(extracted)] == ["art_1", "art_1__para_1", "art_1__para_2"]
+
+
 def _workbook(path: Path, sheet: str, *, date1904: bool = False) -> Path:
     """Write an XLSX file as spreadsheet programs do: shared strings, styles with dates, formulas' results."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

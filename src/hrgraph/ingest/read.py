@@ -372,6 +372,40 @@ def _quiet(library: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
+_BROKEN_WORD = re.compile(r"\b([A-Za-z]+)-\n[ \t]*([a-z]+)\b")
+_COMPOUND_PREFIXES = frozenset(
+    "non self co ex anti multi cross well low high long short full part semi half mid".split()
+)
+"""Words before a hyphen at a line end that make a compound ("non-discrimination") rather than split a word."""
+
+
+def _dehyphenate(pages: list[str]) -> list[str]:
+    r"""Join the words a PDF hyphenated at line ends: "accommo-/dation" is "accommodation", "low-/income" stays.
+
+    A word the document has elsewhere whole is joined; a compound it has elsewhere, one after a prefix that
+    makes compounds, and one of two words each found alone keep the hyphen; other parts are one word.
+
+    >>> _dehyphenate(["emergency accommo-\ndation for low-\nincome families; low income", "non-\ndiscrimination"])
+    ['emergency accommodation for low-income families; low income', 'non-discrimination']
+    """
+    text = _BROKEN_WORD.sub(" ", "\n".join(pages)).lower()  # the words found whole, not the broken ones
+    words = set(re.findall(r"[a-z]+", text))
+    compounds = set(re.findall(r"[a-z]+-[a-z]+", text))
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        whole, low = left + right, left.lower()
+        if whole.lower() not in words and (
+            f"{low}-{right}" in compounds
+            or low in _COMPOUND_PREFIXES
+            or (low in words and right in words and len(low) > 2 and len(right) > 2)
+        ):
+            return f"{left}-{right}"
+        return whole
+
+    return [_BROKEN_WORD.sub(join, page) for page in pages]
+
+
 def _read_pdf(path: Path, data: bytes) -> Extracted:
     import pypdf
     from pypdf.errors import PyPdfError
@@ -423,6 +457,7 @@ def _read_pdf(path: Path, data: bytes) -> Extracted:
         )
         for text in texts
     ]
+    texts = _dehyphenate(texts)
     full = "\f".join(texts)
     blocks: list[Block] = []
     current: Block | None = None
