@@ -353,10 +353,10 @@ def test_segmentation_of_legal_headings_paragraphs_and_items() -> None:
         ("art_2__para_2", "art_2", "2", None),
         ("art_2__para_2__item_1", "art_2__para_2", "1", None),
         ("art_2__para_2__item_2", "art_2__para_2", "2", None),
-        ("sec_3", "part_I", "3", "Complaints."),
+        ("sec_3", "part_I", "3", "Complaints"),
         ("sec_3__para_1", "sec_3", "1", None),
         ("sec_3__para_2", "sec_3", "2", None),
-        ("sec_2-1402.21", "part_I", "2-1402.21", "Prohibitions."),
+        ("sec_2-1402.21", "part_I", "2-1402.21", "Prohibitions"),
         ("part_II", None, "II", "FINAL"),
         ("art_4", "part_II", "4", "Entry into force"),
     ]

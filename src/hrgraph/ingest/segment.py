@@ -63,9 +63,16 @@ def _is_heading(text: str) -> bool:
 
 
 def _clean_heading(text: str) -> str:
+    """Return a heading without the punctuation around it: the full stop of a code's catchline goes.
+
+    >>> _clean_heading("- Prohibited practices."), _clean_heading("(Purpose)"), _clean_heading("Scope, etc.")
+    ('Prohibited practices', 'Purpose', 'Scope, etc.')
+    """
     text = text.strip().lstrip("-–—:.").strip()
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
+    if re.search(r"[a-z]{4}\.$", text):  # not "U.S." or "etc."
+        text = text[:-1]
     return text
 
 
