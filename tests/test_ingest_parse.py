@@ -459,6 +459,29 @@ def test_words_a_pdf_hyphenates_at_line_ends_are_joined(tmp_path: Path) -> None:
     assert [p.eid for p in segment(extracted)] == ["art_1", "art_1__para_1", "art_1__para_2"]
 
 
+def test_a_docx_is_read_with_its_tracked_changes_accepted(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("Section 1. The city shall provide ")
+    for xml in (
+        f'<w:ins {w} w:id="1" w:author="A"><w:r><w:t xml:space="preserve">free </w:t></w:r></w:ins>',
+        f'<w:del {w} w:id="2" w:author="A"><w:r><w:delText xml:space="preserve">paid </w:delText></w:r></w:del>',
+        f'<w:r {w}><w:t xml:space="preserve">legal aid</w:t><w:tab/><w:t>(see</w:t></w:r>',
+        f'<w:hyperlink {w}><w:r><w:t xml:space="preserve"> the guide).</w:t></w:r></w:hyperlink>',
+    ):
+        paragraph._p.append(parse_xml(xml))
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0]._p.append(parse_xml(f'<w:ins {w} w:id="3" w:author="A"><w:r><w:t>Added</w:t></w:r></w:ins>'))
+    path = tmp_path / "tracked.docx"
+    document.save(str(path))
+    extracted = read_document(path, path.read_bytes())
+    assert extracted.text.splitlines()[0] == "Section 1. The city shall provide free legal aid\t(see the guide)."
+    assert extracted.tables == [[["Added"]]]
+
+
 def _workbook(path: Path, sheet: str, *, date1904: bool = False) -> Path:
     """Write an XLSX file as spreadsheet programs do: shared strings, styles with dates, formulas' results."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -521,16 +521,54 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             elif style.startswith("List") or numbered:
                 digits = re.sub(r"\D", "", style)
                 kind, level = "item", int(digits) if digits else 1
-            block = out.add(_labelled(label, paragraph.text), kind, level)
+            block = out.add(_labelled(label, _paragraph_text(child)), kind, level)
             if block is not None and kind == "title" and title is None:
                 title = block.text
         elif child.tag == qn("w:tbl"):
             table = DocxTable(child, document)
-            rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+            rows = [
+                ["\n".join(_paragraph_text(p) for p in cell._tc.iterchildren(qn("w:p"))).strip() for cell in row.cells]
+                for row in table.rows
+            ]
             tables.append(rows)
             for row in rows:
                 out.add("\t".join(row), "row", table=len(tables) - 1)
     return Extracted(out.value(), out.blocks, tables, title=title)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_WORD_SKIPPED = frozenset(
+    (
+        f"{_W}del",
+        f"{_W}moveFrom",
+        f"{_W}txbxContent",
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    )
+)
+"""Deleted and moved-away text of tracked changes, text boxes, and the fallback copies of drawings."""
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """Return a Word paragraph's text with its tracked changes accepted: inserted text in, deleted text out.
+
+    Runs inside insertions, hyperlinks, fields and content controls all count; python-docx's
+    ``Paragraph.text`` reads only the runs directly in the paragraph.
+    """
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _WORD_SKIPPED:
+                continue
+            if tag in _WORD_TEXT:
+                parts.append(child.text or "" if _WORD_TEXT[tag] is None else str(_WORD_TEXT[tag]))
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
 
 
 def _roman(number: int) -> str:
@@ -630,7 +668,7 @@ class _WordNumbering:
     def label(self, paragraph: Any) -> str | None:
         """Return the label Word shows before the paragraph, counting it; None for an unnumbered one."""
         found = self._list_of(paragraph)
-        if found is None or found[0] not in self.levels or not paragraph.text.strip():
+        if found is None or found[0] not in self.levels or not _paragraph_text(paragraph._p).strip():
             return None
         num_id, level = found
         levels, counters = self.levels[num_id], self.counters.setdefault(num_id, {})
