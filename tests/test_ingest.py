@@ -697,6 +697,32 @@ def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_p
     ]
 
 
+def test_an_html_plan_whose_cells_span_rows_and_columns(tmp_path: Path) -> None:
+    page = tmp_path / "action-plan.html"
+    page.write_text(
+        "<h1>Action plan</h1><table><thead><tr><th>Area</th><th>Action</th><th>Lead department</th>"
+        '<th colspan="2">Baseline</th></tr><tr><th></th><th></th><th></th><th>Value</th><th>Year</th></tr></thead>'
+        '<tr><td rowspan="2">Housing</td><td>Build homes</td><td rowspan="2">Housing Department</td><td>0</td>'
+        "<td>2023</td></tr><tr><td>Cut rents</td><td>5</td><td>2023</td></tr>"
+        "<tr><td>Health</td><td>Open clinics</td><td>Department of Health</td><td>1</td><td>2024</td></tr></table>",
+        encoding="utf-8",
+    )
+    with EmbeddedStore() as store:
+        result = ingest(page, city="Our City", kind="action-plan", store=store)
+        found = rows(
+            store,
+            """SELECT ?action ?area ?body WHERE { GRAPH ?g { ?i hrg:actionText ?action ; dcterms:subject ?area ;
+              hrg:responsibleBody/skos:prefLabel ?body } } ORDER BY ?action""",
+            "Our City",
+        )
+    assert result.items == 3
+    assert [(r["action"], r["area"], r["body"]) for r in found] == [
+        ("Build homes", "Housing", "Housing Department"),
+        ("Cut rents", "Housing", "Housing Department"),
+        ("Open clinics", "Health", "Department of Health"),
+    ]
+
+
 def test_a_table_row_that_starts_with_a_number_opens_no_section() -> None:
     page = (
         b"<h2>Section 4. Reporting</h2><p>The office reports every year.</p>"

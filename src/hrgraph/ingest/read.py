@@ -719,6 +719,12 @@ def _html_label(kind: str, number: int) -> str:
     return f"({label.upper() if kind.isupper() else label})"
 
 
+def _span(value: str | None) -> int:
+    """Read an HTML cell's rowspan or colspan: a whole number from 1 (up to 1,000), else 1."""
+    text = (value or "").strip()
+    return min(int(text), 1000) if text.isdigit() and int(text) > 0 else 1
+
+
 class _HTMLReader(HTMLParser):
     """Collects the blocks and tables of an HTML page; skips scripts, styles and navigation."""
 
@@ -741,6 +747,10 @@ class _HTMLReader(HTMLParser):
         self.tables: list[list[list[str]]] = []
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        self.span = (1, 1)
+        """The open cell's rowspan and colspan."""
+        self.carried: dict[int, tuple[str, int]] = {}
+        """Column → (text, rows still to fill) of cells that span the rows below theirs."""
         self.title: str | None = None
         self.table_closed = True
 
@@ -767,6 +777,8 @@ class _HTMLReader(HTMLParser):
             self.row = []
         elif tag in ("td", "th"):
             self.cell = []
+            found = dict(attrs)
+            self.span = (_span(found.get("rowspan")), _span(found.get("colspan")))
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol"):
@@ -795,9 +807,16 @@ class _HTMLReader(HTMLParser):
         if self.skipping:
             return
         if tag in ("td", "th") and self.cell is not None and self.row is not None:
-            self.row.append(" ".join("".join(self.cell).split()))
+            self._carry()
+            text = " ".join("".join(self.cell).split())
+            rows, columns = self.span
+            for _ in range(columns):  # a cell spanning columns or rows stands in each of them
+                if rows > 1:
+                    self.carried[len(self.row)] = (text, rows - 1)
+                self.row.append(text)
             self.cell = None
         elif tag == "tr" and self.row is not None:
+            self._carry(end=True)
             if any(self.row):
                 if self.table_closed:
                     self.tables.append([])
@@ -807,10 +826,24 @@ class _HTMLReader(HTMLParser):
             self.row = None
         elif tag == "table":
             self.table_closed = True
+            self.carried = {}
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol") and self.lists:
                 self.lists.pop()
+
+    def _carry(self, *, end: bool = False) -> None:
+        """Put into the row the cells of rows above that span it, at the row's next column (or all, at its end)."""
+        assert self.row is not None  # noqa: S101  (called inside a row)
+        while len(self.row) in self.carried or (end and any(c >= len(self.row) for c in self.carried)):
+            column = len(self.row)
+            if column not in self.carried:
+                self.row.append("")
+                continue
+            text, left = self.carried.pop(column)
+            if left > 1:
+                self.carried[column] = (text, left - 1)
+            self.row.append(text)
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
