@@ -695,6 +695,12 @@ def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_p
         "no table of this action plan has an action column: its text is read as provisions, without action items "
         "(head a table's column 'Action', or give the plan as XLSX or CSV)"
     ]
+    result = ingest(CITY / "equal-treatment-ordinance.pdf", city="Our City", kind="action-plan")
+    assert (result.items, result.provisions > 0) == (0, True)
+    assert [w.message for w in result.warnings if "PDF" in w.message] == [
+        "the tables of a PDF are not read as action items: its text is read as provisions; give the plan as XLSX, "
+        "CSV or DOCX for its items"
+    ]
 
 
 def test_an_html_plan_whose_cells_span_rows_and_columns(tmp_path: Path) -> None:

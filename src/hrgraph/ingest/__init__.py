@@ -1118,7 +1118,14 @@ def _ingest_document(
         # The action items of a plan written as a document are the rows of its tables; its text is provisions.
         mapping = load_mapping(entry.mapping) if entry.mapping else column_mapping
         found = plan_tables(extracted.tables, mapping)
-        if found is None:
+        if found is None and path.suffix.lower() == ".pdf":
+            builder.warn(
+                path,
+                None,
+                "the tables of a PDF are not read as action items: its text is read as provisions; give the plan "
+                "as XLSX, CSV or DOCX for its items",
+            )
+        elif found is None:
             builder.warn(
                 path,
                 None,
