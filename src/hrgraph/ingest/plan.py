@@ -403,6 +403,38 @@ def _columns_of(
     return None, None
 
 
+def _two_row_header(
+    columns: Columns, rows: Sequence[tuple[int, Sequence[Any]]], mapping: ColumnMapping, require: str
+) -> Columns | None:
+    """Return the columns of a header of two rows, or None if the row below the header is no part of it.
+
+    "Baseline" over "Value" and "Year" gives "Baseline Value" and "Baseline Year": a row of at least two
+    texts, none under the action column, that maps more columns together with the row above.
+    """
+    below = next(((n, c) for n, c in rows if n > columns.header_row), None)
+    if below is None:
+        return None
+    number, cells = below
+    subs = ["" if c is None else str(c).strip() for c in cells]
+    action = columns.fields[require]
+    if sum(1 for c in subs if c) < 2 or any(c is not None and not isinstance(c, str) for c in cells):
+        return None
+    if action < len(subs) and subs[action]:
+        return None
+    headers = columns.headers
+    combined: list[str] = []
+    for index in range(max(len(headers), len(subs))):
+        top = headers[index] if index < len(headers) else ""
+        sub = subs[index] if index < len(subs) else ""
+        if not top and sub:  # under a header merged over several columns
+            top = next((h for h in reversed(headers[:index]) if h), "")
+        combined.append(f"{top} {sub}".strip())
+    two, _ = _columns_of(number, combined, mapping, require)
+    if two is None or len(two.fields) + len(two.year_columns) <= len(columns.fields) + len(columns.year_columns):
+        return None
+    return two
+
+
 def map_columns(
     rows: Sequence[tuple[int, Sequence[Any]]],
     mapping: ColumnMapping | None = None,
@@ -430,29 +462,8 @@ def map_columns(
         missing = missing or absent
         if columns is None:
             continue
-        # A header of two rows: "Baseline" over "Value" and "Year" gives "Baseline Value" and "Baseline Year".
-        below = next(((n, c) for n, c in rows if n > number), None)
-        if below is not None and mapping.header_row is None:
-            subs = ["" if c is None else str(c).strip() for c in below[1]]
-            action = columns.fields[require]
-            if (
-                sum(1 for c in below[1] if c is not None and str(c).strip()) >= 2
-                and all(c is None or isinstance(c, str) for c in below[1])
-                and not (action < len(subs) and subs[action])
-            ):
-                combined: list[str] = []
-                for index in range(max(len(headers), len(subs))):
-                    top = headers[index] if index < len(headers) else ""
-                    sub = subs[index] if index < len(subs) else ""
-                    if not top and sub:
-                        top = next((h for h in reversed(headers[:index]) if h), "")
-                    combined.append(f"{top} {sub}".strip())
-                two, _ = _columns_of(below[0], combined, mapping, require)
-                if two is not None and len(two.fields) + len(two.year_columns) > len(columns.fields) + len(
-                    columns.year_columns
-                ):
-                    return two
-        return columns
+        two = _two_row_header(columns, rows, mapping, require) if mapping.header_row is None else None
+        return two or columns
     if missing is not None:
         spec, name = missing
         first, last = candidates[0][0], candidates[-1][0]

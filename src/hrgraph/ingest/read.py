@@ -537,7 +537,10 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_WORD_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_WORD_TEXT: dict[str, str | None] = {
+    f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"
+}  # fmt: skip
+"""The elements of a run that show text: a ``w:t`` its own, the others a character."""
 _WORD_SKIPPED = frozenset(
     (
         f"{_W}del",
@@ -563,7 +566,8 @@ def _paragraph_text(paragraph: Any) -> str:
             if tag in _WORD_SKIPPED:
                 continue
             if tag in _WORD_TEXT:
-                parts.append(child.text or "" if _WORD_TEXT[tag] is None else str(_WORD_TEXT[tag]))
+                shown = _WORD_TEXT[tag]
+                parts.append((child.text or "") if shown is None else shown)
             else:
                 walk(child)
 
@@ -782,9 +786,10 @@ class _HTMLReader(HTMLParser):
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol"):
-                start = dict(attrs).get("start") or ""
-                kind = (dict(attrs).get("type") or "1") if tag == "ol" else ""
-                self.lists.append((kind, [int(start) if start.strip().isdigit() else 1]))
+                found = dict(attrs)
+                start = (found.get("start") or "").strip()
+                kind = (found.get("type") or "1") if tag == "ol" else ""
+                self.lists.append((kind, [int(start) if start.isdigit() else 1]))
             elif tag == "title":
                 self.kind = "doc-title"
             elif tag == "h1":
@@ -1326,7 +1331,8 @@ def _quick_sheet(
                     merged.append((first_column or 1, first_row, last_column or first_column or 1, last_row))
                 continue
             number = int(element.get("r", number + 1))
-            if max_row is not None and number > max_row:
+            if max_row is not None and number > max_row:  # openpyxl stops at the dimension; merges come after
+                element.clear()
                 continue
             column = 0
             cells: list[tuple[int, Any]] = []
