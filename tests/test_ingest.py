@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Literal, URIRef
+from reportlab.platypus import Paragraph
 
 from hrgraph.errors import BadInputError
 from hrgraph.ingest import IngestResult, ingest, load_profile
@@ -698,9 +700,69 @@ def test_an_action_plan_written_as_a_document_gives_the_rows_of_its_tables(tmp_p
     result = ingest(CITY / "equal-treatment-ordinance.pdf", city="Our City", kind="action-plan")
     assert (result.items, result.provisions > 0) == (0, True)
     assert [w.message for w in result.warnings if "PDF" in w.message] == [
-        "the tables of a PDF are not read as action items: its text is read as provisions; give the plan as XLSX, "
-        "CSV or DOCX for its items"
+        "no table with an action column in the layout of this PDF: its text is read as provisions, without action "
+        "items (give the plan as XLSX, CSV or DOCX)"
     ]
+
+
+def _pdf_plan(path: Path, header: list[str], row: Callable[[int, Any], list[Any]]) -> Path:
+    """Write a plan as a PDF: a paragraph, a table of 30 items over two pages with page numbers, a paragraph."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+
+    def page_number(canvas: Canvas, document: Any) -> None:
+        canvas.drawCentredString(A4[0] / 2, 20, str(document.page))
+
+    table = Table([header, *(row(n, styles["Normal"]) for n in range(1, 31))])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
+        [
+            Paragraph("Local Human Rights Action Plan 2025–2028", styles["Title"]),
+            Paragraph("1. Purpose. This plan sets out what the city does for human rights.", styles["Normal"]),
+            Spacer(1, 12),
+            table,
+            Spacer(1, 12),
+            Paragraph("2. Monitoring. The Human Rights Office reports on the plan every year.", styles["Normal"]),
+        ],
+        onFirstPage=page_number,
+        onLaterPages=page_number,
+    )
+    return path
+
+
+def test_an_action_plan_as_a_pdf_gives_the_rows_of_the_tables_in_its_layout(tmp_path: Path) -> None:
+    wording = "extend the programme of the city to more districts and publish the results every year."
+    plan = _pdf_plan(
+        tmp_path / "plan.pdf",
+        ["ID", "Action", "Lead department", "Deadline"],
+        lambda n, style: [
+            f"A-{n}",
+            Paragraph(f"Measure {n}: {wording}", style),
+            "Human Rights Office",
+            f"Q{n % 4 + 1} 2026",
+        ],
+    )
+    with EmbeddedStore() as store:
+        result = ingest(plan, city="Our City", kind="action-plan", store=store)
+        items = rows(store, "SELECT ?n ?action ?deadline WHERE { GRAPH ?g { ?i hrg:number ?n ; hrg:actionText ?action ; "
+                            "hrg:deadline ?deadline } }", "Our City")  # fmt: skip
+        texts = rows(store, "SELECT ?text WHERE { GRAPH ?g { ?p a hrg:LocalProvision ; hrg:text ?text } }", "Our City")
+    (document,) = result.documents
+    assert document.items == 30 and (document.pages or 0) > 1  # the table goes on over the pages
+    assert {r["n"]: (r["action"], r["deadline"]) for r in items}["A-30"] == (f"Measure 30: {wording}", "2026-09-30")
+    assert sorted(str(r["text"])[:13] for r in texts) == ["1. Purpose. T", "2. Monitoring"]
+    assert any("layout of the PDF's tables" in w.message for w in result.warnings)
+    action_first = _pdf_plan(
+        tmp_path / "plan-b.pdf",
+        ["Action", "Responsible", "Deadline"],
+        lambda n, style: [Paragraph(f"Measure {n}: {wording}", style), "Human Rights Office", "2027"],
+    )
+    result = ingest(action_first, city="Our City", kind="action-plan")
+    assert result.items == 30
 
 
 def test_an_html_plan_whose_cells_span_rows_and_columns(tmp_path: Path) -> None:

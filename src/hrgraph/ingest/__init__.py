@@ -1117,22 +1117,37 @@ def _ingest_document(
     if kind == "action-plan":
         # The action items of a plan written as a document are the rows of its tables; its text is provisions.
         mapping = load_mapping(entry.mapping) if entry.mapping else column_mapping
+        pdf = path.suffix.lower() == ".pdf"
+        if pdf:  # a PDF has no tables: they are found in the layout of its pages, from their headers
+
+            def action_column(cells: list[str]) -> int | None:
+                try:
+                    columns = map_columns([(1, cells)], mapping)
+                except BadInputError:  # a column the mapping names is not in this line
+                    return None
+                return columns.fields["action"] if columns is not None else None
+
+            laid_out = read_document(path, data, header=action_column)
+            extracted = laid_out if laid_out.tables else extracted  # without tables, the text as read before
         found = plan_tables(extracted.tables, mapping)
-        if found is None and path.suffix.lower() == ".pdf":
+        if found is None:
             builder.warn(
                 path,
                 None,
-                "the tables of a PDF are not read as action items: its text is read as provisions; give the plan "
-                "as XLSX, CSV or DOCX for its items",
-            )
-        elif found is None:
-            builder.warn(
-                path,
-                None,
-                "no table of this action plan has an action column: its text is read as provisions, without action "
-                "items (head a table's column 'Action', or give the plan as XLSX or CSV)",
+                "no table with an action column in the layout of this PDF: its text is read as provisions, without "
+                "action items (give the plan as XLSX, CSV or DOCX)"
+                if pdf
+                else "no table of this action plan has an action column: its text is read as provisions, without "
+                "action items (head a table's column 'Action', or give the plan as XLSX or CSV)",
             )
         else:
+            if pdf:
+                builder.warn(
+                    path,
+                    None,
+                    "action items read from the layout of the PDF's tables: check that each item has the right "
+                    "cells, or give the plan as XLSX, CSV or DOCX",
+                )
             rows, used = found
             currency = builder.profile.currency if builder.profile else None
             items, columns, warnings = read_items(path, rows, builder.standards, mapping, currency=currency)

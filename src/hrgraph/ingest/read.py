@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
@@ -128,13 +128,15 @@ def without_tables(extracted: Extracted, tables: set[int]) -> Extracted:
     >>> kept.text, [(b.start, b.end, b.table) for b in kept.blocks], kept.tables
     ('Plan\nYear\tTotal\n', [(0, 4, None), (5, 15, 1)], [[], [['Year']]])
     """
+    kept = [[] if index in tables else table for index, table in enumerate(extracted.tables)]
+    if not any(block.table in tables for block in extracted.blocks):  # a PDF's tables are not in its text
+        return replace(extracted, tables=kept)
     out = _Text()
     for block in extracted.blocks:
         if block.table not in tables:
             added = out.add(block.text, block.kind, block.level, block.table)
             if added is not None:
                 added.page = block.page
-    kept = [[] if index in tables else table for index, table in enumerate(extracted.tables)]
     return replace(extracted, text=out.value(), blocks=out.blocks, tables=kept)
 
 
@@ -307,8 +309,11 @@ def _parse_xml(path: Path, data: bytes) -> Element:
 # --- documents ---------------------------------------------------------------------------------------
 
 
-def read_document(path: Path, data: bytes) -> Extracted:
+def read_document(path: Path, data: bytes, *, header: HeaderFinder | None = None) -> Extracted:
     """Read a PDF, DOCX, HTML, text, Markdown or D.C. Code XML file by its suffix.
+
+    ``header`` finds the tables of a PDF (which has no tables of its own): given the cells of a line read
+    in the page's layout, it returns the column of the action if the line heads a table of action items.
 
     >>> doc = read_document(Path("ordinance.md"), b"# Ordinance\\n\\nArticle 1 - Purpose\\n\\nText.\\n")
     >>> doc.title, [b.text for b in doc.blocks]
@@ -317,7 +322,7 @@ def read_document(path: Path, data: bytes) -> Extracted:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         with _quiet("pypdf"):
-            return _read_pdf(path, data)
+            return _read_pdf(path, data, header)
     if suffix == ".docx":
         return _read_docx(path, data)
     if suffix in (".html", ".htm", ".xhtml"):
@@ -330,6 +335,65 @@ def read_document(path: Path, data: bytes) -> Extracted:
         f"{path}: unsupported file type {suffix or '(none)'}: "
         f"use one of {', '.join(DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES)}"
     )
+
+
+HeaderFinder = Callable[[list[str]], "int | None"]
+"""Given the cells of a line, the column of the action if the line heads a table of action items, else None."""
+_CHUNK = re.compile(r"\S+(?: \S+)*")
+"""A cell of a line read in a page's layout: words one space apart; cells are two or more spaces apart."""
+
+
+def _layout_tables(pages: list[str], header: HeaderFinder, tables: list[list[list[str]]]) -> list[str]:
+    """Take the tables of action items out of pages read in their layout; return the pages' other text.
+
+    A line whose cells ``header`` accepts opens a table; its columns start where the line's cells start,
+    and each line below is cut at those columns, on the following pages too. A line that leaves the
+    first column empty (or, where the action is the first column, fills one column only) goes on the row
+    above: a cell's text wraps. A line with text across a column's start is no row: it ends the table.
+    Page numbers and running headers and footers are left out; other lines have their spaces closed up.
+    """
+    furniture = _running_lines(["\n".join(_furniture_key(line) for line in page.split("\n")) for page in pages])
+    out: list[str] = []
+    starts: list[int] | None = None
+    action = 0
+    for page in pages:
+        kept: list[str] = []
+        for line in page.split("\n"):
+            chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(line)]
+            found = header([text for _, text in chunks]) if len(chunks) >= 2 else None
+            if found is not None:
+                starts, action = [start for start, _ in chunks], found
+                tables.append([[text for _, text in chunks]])
+                continue
+            closed = " ".join(line.split())
+            aligned = starts is not None and bool(chunks) and any(abs(chunks[0][0] - s) <= 2 for s in starts)
+            if starts is not None and (_PAGE_NUMBER.match(closed) or (closed in furniture and not aligned)):
+                continue  # a running header or footer, not a row that happens to repeat
+            columns = (
+                [max((i for i, s in enumerate(starts) if s <= at + 2), default=0) for at, _ in chunks] if starts else []
+            )
+            if (
+                starts is None
+                or not chunks
+                or any(
+                    c + 1 < len(starts) and at + len(text) > starts[c + 1]
+                    for c, (at, text) in zip(columns, chunks, strict=True)
+                )
+            ):
+                starts = starts if not chunks else None
+                kept.append(closed)
+                continue
+            row = [""] * len(starts)
+            for column, (_, text) in zip(columns, chunks, strict=True):
+                row[column] = f"{row[column]} {text}".strip()
+            table = tables[-1]
+            filled = sum(1 for cell in row if cell)
+            if len(table) > 1 and (filled == 1 if action == 0 else not row[0]):
+                table[-1] = [f"{a} {b}".strip() for a, b in zip(table[-1], row, strict=True)]
+            else:
+                table.append(row)
+        out.append("\n".join(kept))
+    return out
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
@@ -406,7 +470,7 @@ def _dehyphenate(pages: list[str]) -> list[str]:
     return [_BROKEN_WORD.sub(join, page) for page in pages]
 
 
-def _read_pdf(path: Path, data: bytes) -> Extracted:
+def _read_pdf(path: Path, data: bytes, header: HeaderFinder | None = None) -> Extracted:
     import pypdf
     from pypdf.errors import PyPdfError
 
@@ -435,10 +499,12 @@ def _read_pdf(path: Path, data: bytes) -> Extracted:
     except errors as err:
         raise BadInputError(f"{path}: corrupt PDF: {err}") from err
     texts: list[str] = []
+    tables: list[list[list[str]]] = []
     warnings: list[tuple[str | None, str]] = []
+    mode: Literal["plain", "layout"] = "plain" if header is None else "layout"
     for number in range(1, count + 1):
         try:
-            text = reader.pages[number - 1].extract_text() or ""
+            text = reader.pages[number - 1].extract_text(extraction_mode=mode) or ""
         except errors as err:
             raise BadInputError(f"{path}: page {number}: corrupt page, its text cannot be read: {err}") from err
         text = text.replace("\f", "\n").rstrip()
@@ -447,6 +513,8 @@ def _read_pdf(path: Path, data: bytes) -> Extracted:
         texts.append(text)
     if not any(t.strip() for t in texts):
         raise BadInputError(f"{path}: no text layer: run OCR (e.g. ocrmypdf) first")
+    if header is not None:
+        texts = _layout_tables(texts, header, tables)
     # Page numbers and running headers and footers are not part of the extracted text.
     furniture = _running_lines(texts)
     texts = [
@@ -486,7 +554,7 @@ def _read_pdf(path: Path, data: bytes) -> Extracted:
             title = " ".join(heading)
             if len(heading) == len(lines):
                 blocks[0].kind = "title"
-    return Extracted(full, blocks, title=title, pages=count, warnings=warnings)
+    return Extracted(full, blocks, tables, title=title, pages=count, warnings=warnings)
 
 
 def _read_docx(path: Path, data: bytes) -> Extracted:
