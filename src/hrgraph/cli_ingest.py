@@ -98,13 +98,15 @@ def ingest_command(
 
     PATHS are files, folders, or a city profile (city.yaml) that lists a city's documents. Everything is
     written in one go into the graph city/NAME; a file that cannot be read stops the ingest and the
-    store keeps what it had. Warnings (one line each, naming file and row or page) go to stderr.
+    store keeps what it had. Warnings (one line each, naming file and row or page) go to stderr. A
+    document given as an action plan gives its items from the rows of its tables with an action column.
 
     \b
     Examples:
       hrgraph ingest corpora/examples/example-city/city.yaml
       hrgraph ingest plan.xlsx --city "Example City"
       hrgraph ingest ordinances/ --city Lakeside --kind ordinance
+      hrgraph ingest plan-2025.docx --city Lakeside --kind action-plan
       hrgraph ingest plan-de.xlsx --city Lakeside --mapping columns.yaml
       hrgraph ingest 2025/plan.xlsx --city Lakeside --id plan-2025
     """
