@@ -1127,8 +1127,12 @@ def _ingest_document(
                     return None
                 return columns.fields["action"] if columns is not None else None
 
-            laid_out = read_document(path, data, header=action_column)
-            extracted = laid_out if laid_out.tables else extracted  # without tables, the text as read before
+            try:
+                laid_out = read_document(path, data, header=action_column)
+            except BadInputError:  # a page whose layout cannot be read: the text as read before, without items
+                laid_out = None
+            if laid_out is not None and laid_out.tables:  # else the text as read before
+                extracted = laid_out
         found = plan_tables(extracted.tables, mapping)
         if found is None:
             builder.warn(

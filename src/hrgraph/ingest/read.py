@@ -403,7 +403,9 @@ _BLOCK_START = re.compile(
     r"|§|WHEREAS|Whereas|NOW,? THEREFORE|Now,? therefore"
     r"|\((?:\d{1,3}|[a-z]{1,4}|[A-Z])\)\s|\d{1,3}(?:\.\d{1,3})*[.)]?\s+[A-Z]|[a-z][.)]\s|[-*•–]\s)"
 )
-_PDF_ERRORS: tuple[type[Exception], ...] = (ValueError, KeyError, TypeError, IndexError, OSError, zlib.error)
+_PDF_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, KeyError, TypeError, IndexError, OSError, ArithmeticError, zlib.error
+)  # fmt: skip
 
 
 def _furniture_key(line: str) -> str:
