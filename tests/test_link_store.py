@@ -21,6 +21,7 @@ from hrgraph.link.mappings import link_city, read_mappings, sssom_tsv
 from hrgraph.link.review import export_review, import_review
 from hrgraph.namespace import HRG, SEMAPV, SSSOM
 from hrgraph.store import EmbeddedStore, Store, graph_iri
+from tests.conftest import ROOT
 
 DATA = Path(__file__).parent / "data" / "link"
 CITY = "Example City"
@@ -212,6 +213,18 @@ def test_cli_annotate_json_lines(tmp_path: Path) -> None:
     link_fields = lines[0]["links"][0]
     assert {"object_id", "object_label", "level", "confidence", "start", "end", "justification"} <= set(link_fields)
     assert any(x["object_id"] == SDG + "11.1" for x in lines[0]["links"])
+
+
+def test_cli_annotate_reads_a_pdf_as_ingest_reads_it() -> None:
+    from hrgraph.ingest.read import read_document
+
+    pdf = ROOT / "corpora" / "examples" / "example-city" / "equal-treatment-ordinance.pdf"
+    result = CliRunner().invoke(annotate, ["-i", str(pdf), "--levels", "article"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.output.splitlines()]
+    text = read_document(pdf, pdf.read_bytes()).text
+    assert line["id"] == "equal-treatment-ordinance" and line["links"]
+    assert all(text[link["start"] : link["end"]] == link["evidence"] for link in line["links"])
 
 
 def test_cli_annotate_text_to_sssom_and_turtle(tmp_path: Path) -> None:

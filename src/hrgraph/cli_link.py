@@ -38,11 +38,16 @@ def _levels(value: str | None) -> list[str] | None:
     return chosen
 
 
+_READ_AS_DOCUMENTS = (".pdf", ".docx", ".html", ".htm", ".xhtml", ".xml")
+"""Files annotated by their text as ``hrgraph ingest`` reads it, not by their bytes."""
+
+
 def read_documents(path: Path) -> list[tuple[str | int, str]]:
     """Read a text file (one document) or JSON Lines of ``{"id": …, "text": …}``, all before any output.
 
     A file is JSON Lines when its name ends in ``.jsonl`` or ``.ndjson``, or when its first line is a
-    JSON object with a "text" string; any other file is one text. Lines end at "\\n" only. An id is a
+    JSON object with a "text" string; a PDF, DOCX, HTML or D.C. Code XML file is one document, its text
+    as ``hrgraph ingest`` reads it; any other file is one text. Lines end at "\\n" only. An id is a
     non-empty string or an integer, kept as it is; two lines with one id (1 and "1" count as one:
     they name one IRI) are an error.
     """
@@ -50,6 +55,12 @@ def read_documents(path: Path) -> list[tuple[str | int, str]]:
         data = path.read_bytes()
     except OSError as err:
         raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
+    if path.suffix.lower() in _READ_AS_DOCUMENTS:
+        from hrgraph.ingest.read import read_document
+
+        text = read_document(path, data).text
+        _check_length(len(text), str(path))
+        return [(path.stem, text)]
     if b"\x00" in data:
         raise BadInputError(f"{path}: a binary file, not text")
     try:
@@ -133,12 +144,13 @@ def annotate(
 ) -> None:
     """Propose the standards a text serves: SDG goals and targets, treaty articles, rights themes.
 
-    INPUT is a text file (one document) or JSON Lines of {"id": ..., "text": ...}: one output line
-    per input line, {"id": ..., "links": [...]}.
+    INPUT is a text file (one document), a PDF, DOCX or HTML document (its text as ingest reads it), or
+    JSON Lines of {"id": ..., "text": ...}: one output line per input line, {"id": ..., "links": [...]}.
 
     \b
     Examples:
       hrgraph annotate -i action-plan.txt
+      hrgraph annotate -i ordinance.pdf -O sssom -o ordinance.sssom.tsv
       hrgraph annotate -i passages.jsonl -O sssom -o links.sssom.tsv
     """
     from hrgraph.link import annotate_texts
