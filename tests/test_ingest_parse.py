@@ -418,6 +418,27 @@ def test_word_numbering_gives_the_numbers_the_text_lacks(tmp_path: Path) -> None
     assert {"art_2__para_1__para_b", "art_2__para_2"} <= {p.eid for p in provisions}
 
 
+def test_damaged_or_huge_numbering_gives_plain_numbers(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="91"><w:lvl w:ilvl="x"><w:start w:val="999999"/>'
+        '<w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%1)"/></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    paragraph = document.add_paragraph("A point.")
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {w}><w:ilvl w:val="?"/><w:numId w:val="91"/></w:numPr>'))
+    path = tmp_path / "odd.docx"
+    document.save(str(path))
+    assert read_document(path, path.read_bytes()).text == "(999999) A point.\n"
+    page = b'<ol type="a" start="99999999999"><li>One.</li></ol>'
+    assert read_document(Path("list.html"), page).text == "99999999999. One.\n"
+
+
 def test_html_ordered_lists_give_their_numbers() -> None:
     page = (
         "<h2>Article 2 - Consultation</h2><ol><li>Drafts are published for 30 days.</li>"

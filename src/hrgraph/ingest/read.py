@@ -678,6 +678,12 @@ _NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
 }
 
 
+def _whole(value: str | None, default: int) -> int:
+    """Read a whole number of a document's markup, or ``default`` if it is none (a damaged file)."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else default
+
+
 class _WordNumbering:
     """The numbers Word shows before numbered paragraphs ("3.", "(b)", "Article 2"), which the text lacks.
 
@@ -702,8 +708,8 @@ class _WordNumbering:
             levels = {}
             for lvl in definition.iterchildren(qn("w:lvl")):
                 start, fmt, text = lvl.find(qn("w:start")), lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
-                    int(start.get(val, "1")) if start is not None else 1,
+                levels[_whole(lvl.get(qn("w:ilvl")), 0)] = (
+                    _whole(start.get(val), 1) if start is not None else 1,
                     fmt.get(val, "decimal") if fmt is not None else "decimal",
                     text.get(val, "") if text is not None else "",
                 )
@@ -713,9 +719,9 @@ class _WordNumbering:
             levels = dict(abstract.get(ref.get(val) if ref is not None else None, {}))
             for override in num.iterchildren(qn("w:lvlOverride")):
                 start = override.find(qn("w:startOverride"))
-                level = int(override.get(qn("w:ilvl"), "0"))
+                level = _whole(override.get(qn("w:ilvl")), 0)
                 if start is not None and level in levels:
-                    levels[level] = (int(start.get(val, "1")), *levels[level][1:])
+                    levels[level] = (_whole(start.get(val), 1), *levels[level][1:])
             self.levels[num.get(qn("w:numId"), "")] = levels
 
     def _list_of(self, paragraph: Any) -> tuple[str, int] | None:
@@ -733,7 +739,7 @@ class _WordNumbering:
                 continue
             level, num = numbering.find(qn("w:ilvl")), numbering.find(qn("w:numId"))
             if ilvl is None and level is not None:
-                ilvl = int(level.get(val, "0"))
+                ilvl = _whole(level.get(val), 0)
             if num is not None:
                 num_id = num.get(val, "0")
                 return (num_id, ilvl or 0) if num_id != "0" else None
@@ -757,7 +763,8 @@ class _WordNumbering:
         def shown(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
             start, fmt, _ = levels.get(at, (1, "decimal", ""))
-            return _NUMBER_FORMATS.get(fmt, str)(counters.get(at, start))
+            number = counters.get(at, start)
+            return _NUMBER_FORMATS.get(fmt, str)(number) if number <= 1000 else str(number)
 
         text = re.sub(r"%([1-9])", shown, levels[level][2]).strip()
         return text or None
@@ -787,16 +794,16 @@ def _html_label(kind: str, number: int) -> str:
     ('3.', '(c)', '(IV)')
     """
     shown: dict[str, Callable[[int], str]] = {"a": _letters, "i": _roman}
-    if kind.lower() not in shown:
+    if kind.lower() not in shown or number > 1000:  # letters and numerals of a huge number would be huge
         return f"{number}."
     label = shown[kind.lower()](number)
     return f"({label.upper() if kind.isupper() else label})"
 
 
-def _span(value: str | None) -> int:
-    """Read an HTML cell's rowspan or colspan: a whole number from 1 (up to 1,000), else 1."""
+def _span(value: str | None, limit: int) -> int:
+    """Read an HTML cell's rowspan or colspan: a whole number from 1 up to ``limit``, else 1."""
     text = (value or "").strip()
-    return min(int(text), 1000) if text.isdigit() and int(text) > 0 else 1
+    return min(int(text), limit) if text.isdigit() and len(text) <= 6 and int(text) > 0 else 1
 
 
 class _HTMLReader(HTMLParser):
@@ -852,7 +859,7 @@ class _HTMLReader(HTMLParser):
         elif tag in ("td", "th"):
             self.cell = []
             found = dict(attrs)
-            self.span = (_span(found.get("rowspan")), _span(found.get("colspan")))
+            self.span = (_span(found.get("rowspan"), 10_000), _span(found.get("colspan"), 100))
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol"):
