@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -1053,19 +1054,23 @@ def fill_merged(
     >>> fill_merged([(4, ["Housing", "Build homes"]), (5, [None, "Cut rents"])], [(1, 4, 1, 6)], below=3)
     [(4, ['Housing', 'Build homes']), (5, ['Housing', 'Cut rents'])]
     """
-    spans = [(column - 1, first, last) for column, first, _, last in merged if first > below]
+    spans = sorted((column - 1, first, last) for column, first, _, last in merged if first > below)
     if not spans:
         return rows
-    by_number = dict(rows)
+    numbers = sorted(number for number, _ in rows)
     filled = {number: list(cells) for number, cells in rows}
+    reach = (-1, 0)
     for index, first, last in spans:
-        top = by_number.get(first)
+        if (index, first) <= reach:  # overlaps a merge above it in its column: a damaged file
+            continue
+        reach = (index, last)
+        top = filled.get(first)
         value = top[index] if top is not None and index < len(top) else None
         if value is None:
             continue
-        for number in range(first + 1, last + 1):
-            cells = filled.get(number)
-            if cells is not None and index < len(cells) and cells[index] is None:
+        for number in numbers[bisect_right(numbers, first) : bisect_right(numbers, last)]:
+            cells = filled[number]
+            if index < len(cells) and cells[index] is None:
                 cells[index] = value
     return [(number, filled[number]) for number, _ in rows]
 
