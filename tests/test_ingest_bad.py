@@ -113,6 +113,31 @@ def test_empty_files_of_every_format(
     assert_refused(capsys, store_path, empty, "empty file")
 
 
+@pytest.mark.parametrize(("suffix", "format"), [(".xls", "XLSX"), (".ods", "XLSX"), (".doc", "DOCX"), (".odt", "DOCX")])
+def test_office_formats_that_are_not_read_say_what_to_save_them_as(
+    capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path, suffix: str, format: str
+) -> None:
+    old = tmp_path / f"plan{suffix}"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 an old office file")
+    assert_refused(capsys, store_path, old, f"{suffix} files are not read: save it as {format} and ingest that")
+
+
+def test_a_folder_skips_lock_files_and_names_the_files_it_cannot_read(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(RESOLUTION, folder / "resolution.md")
+    (folder / "~$plan.xlsx").write_bytes(b"\x00lock")  # Excel's lock file of an open workbook
+    (folder / "old-plan.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    result = ingest(folder, city="Our City", kind="resolution")
+    assert [d.path.name for d in result.documents] == ["resolution.md"]
+    assert [str(w) for w in result.warnings] == [
+        f"{folder / 'old-plan.xls'}: .xls files are not read: save it as XLSX to ingest it"
+    ]
+    (folder / "resolution.md").unlink()
+    with pytest.raises(BadInputError, match="no files to ingest in this folder .*; save old-plan.xls as XLSX"):
+        ingest(folder, city="Our City")
+
+
 def test_a_docx_zip_bomb(capsys: pytest.CaptureFixture[str], store_path: Path, tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 64 * 2**20)
     assert bomb.stat().st_size < 200_000

@@ -65,6 +65,7 @@ from hrgraph.ingest.plan import (
 )
 from hrgraph.ingest.read import (
     DOCUMENT_SUFFIXES,
+    SAVE_AS,
     SPREADSHEET_SUFFIXES,
     Extracted,
     Provision,
@@ -431,24 +432,29 @@ class _Source:
     entry: DocumentEntry
 
 
-def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Source]]:
+def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Source], list[Path]]:
+    """Return the city profile given, the files to ingest, and the files of a folder in formats not read."""
     profile: CityProfile | None = None
     files: list[Path] = []
+    unread: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir() and (path / "city.yaml").is_file():
             path = path / "city.yaml"
         if path.is_dir():
-            found = sorted(
+            inside = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not p.name.startswith("~$")  # the lock file of a document open in Word or Excel
             )
+            found = [p for p in inside if p.suffix.lower() in DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES]
+            unread += [p for p in inside if p.suffix.lower() in SAVE_AS]
             if not found:
                 raise BadInputError(
                     f"{path}: no files to ingest in this folder (CSV, TSV, XLSX, PDF, DOCX, HTML, TXT, MD or XML)"
+                    + (f"; save {unread[0].name} as {SAVE_AS[unread[0].suffix.lower()]}" if unread else "")
                 )
             files += found
         elif path.suffix.lower() in (".yaml", ".yml"):
@@ -481,7 +487,7 @@ def _collect(paths: Iterable[str | Path]) -> tuple[CityProfile | None, list[_Sou
         return 2
 
     sources.sort(key=order)
-    return profile, sources
+    return profile, sources, unread
 
 
 # --- building the triples ------------------------------------------------------------------------------
@@ -897,7 +903,7 @@ def ingest(
     if city is not None:
         _city_name(city, "--city")
     given = [paths] if isinstance(paths, str | Path) else list(paths)
-    profile, sources = _collect(given)
+    profile, sources, unread = _collect(given)
     if doc_id is not None:
         if profile is not None or len(sources) != 1:
             raise BadInputError("--id names the document of one file: give one file (city.yaml has an id per document)")
@@ -927,6 +933,10 @@ def ingest(
     base = _check_base(base or state.base or f"https://w3id.org/hrgraph/city/{slug}/", "base IRI")
     standards = load_standards(store)
     builder = _Builder(name, base, profile.language if profile else "en", standards, profile, store, graph)
+    for path in unread:
+        builder.warn(
+            path, None, f"{path.suffix} files are not read: save it as {SAVE_AS[path.suffix.lower()]} to ingest it"
+        )
     builder.bodies.update({_norm(label): body for label, body in state.bodies.items()})
     builder.write_city()
     documents: list[DocumentResult] = []

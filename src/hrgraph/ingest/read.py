@@ -331,10 +331,16 @@ def read_document(path: Path, data: bytes, *, header: HeaderFinder | None = None
         return _read_dc_xml(path, data)
     if suffix in (".txt", ".text", ".md", ".markdown"):
         return _read_text(path, data, markdown=suffix in (".md", ".markdown"))
+    if suffix in SAVE_AS:
+        raise BadInputError(f"{path}: {suffix} files are not read: save it as {SAVE_AS[suffix]} and ingest that")
     raise BadInputError(
         f"{path}: unsupported file type {suffix or '(none)'}: "
         f"use one of {', '.join(DOCUMENT_SUFFIXES + SPREADSHEET_SUFFIXES)}"
     )
+
+
+SAVE_AS = {".xls": "XLSX", ".ods": "XLSX", ".numbers": "XLSX", ".doc": "DOCX", ".odt": "DOCX", ".rtf": "DOCX"}
+"""Office formats hrgraph does not read, and the one to save them as."""
 
 
 HeaderFinder = Callable[[list[str]], "int | None"]
