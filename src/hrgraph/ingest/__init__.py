@@ -49,6 +49,7 @@ from hrgraph.ingest.graph import (
 )
 from hrgraph.ingest.plan import (
     ColumnMapping,
+    Columns,
     Item,
     Reference,
     Standards,
@@ -1079,26 +1080,38 @@ def _ingest_plan(
     chosen = next((s for s in sheets if fits(s)), sheets[0])
     for place, message in chosen.warnings:
         builder.warn(path, place, message)
-    currency = builder.profile.currency if builder.profile else None
-    items, columns, warnings = read_items(
-        path, chosen.rows, builder.standards, mapping, currency=currency, merged=chosen.merged
-    )
-    for place, message in warnings:
-        builder.warn(path, place, message)
-    links, observations = builder.items(doc, items, file_iri, entry, path, set(replaced))
+    columns, read = _plan_items(builder, path, chosen.rows, mapping, entry, doc, file_iri, replaced, chosen.merged)
     title = entry.title or title_row(chosen.rows, columns.header_row)
     title = title or (chosen.name if chosen.name and not re.fullmatch(r"Sheet\d*", chosen.name) else None)
     title = title or path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    return _Read(
-        kind,
-        title,
-        items=len(items),
-        stated_links=links,
-        observations=observations,
-        rows=len(chosen.rows),
-        columns=columns.described(),
-        unused_columns=tuple(columns.unused),
-    )
+    return replace(read, title=title)
+
+
+def _plan_items(
+    builder: _Builder,
+    path: Path,
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    mapping: ColumnMapping | None,
+    entry: DocumentEntry,
+    doc: str,
+    file_iri: str,
+    replaced: dict[str, set[str]],
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    *,
+    place: str = "",
+) -> tuple[Columns, _Read]:
+    """Read the action items of a plan's rows and write them; return the columns found and what was read.
+
+    ``place`` goes before the row of a warning: "table " where the rows are a document's tables.
+    """
+    currency = builder.profile.currency if builder.profile else None
+    items, columns, warnings = read_items(path, rows, builder.standards, mapping, currency=currency, merged=merged)
+    for where, message in warnings:
+        builder.warn(path, f"{place}{where}" if where else None, message)
+    links, observations = builder.items(doc, items, file_iri, entry, path, set(replaced))
+    read = _Read("action-plan", None, items=len(items), stated_links=links, observations=observations,
+                 rows=len(rows), columns=columns.described(), unused_columns=tuple(columns.unused))  # fmt: skip
+    return columns, read
 
 
 def _ingest_document(
@@ -1163,13 +1176,8 @@ def _ingest_document(
                     "cells, or give the plan as XLSX, CSV or DOCX",
                 )
             rows, used = found
-            currency = builder.profile.currency if builder.profile else None
-            items, columns, warnings = read_items(path, rows, builder.standards, mapping, currency=currency)
-            for place, message in warnings:
-                builder.warn(path, f"table {place}" if place else None, message)
-            links, item_observations = builder.items(doc, items, file_iri, entry, path, set(replaced))
-            plan = _Read(kind, title, items=len(items), stated_links=links, observations=item_observations,
-                         rows=len(rows), columns=columns.described(), unused_columns=tuple(columns.unused))  # fmt: skip
+            _, read = _plan_items(builder, path, rows, mapping, entry, doc, file_iri, replaced, place="table ")
+            plan = replace(read, title=title)
             extracted = without_tables(extracted, used)
     provisions = segment(extracted)
     builder.provisions(doc, provisions)
