@@ -16,7 +16,7 @@ import click
 
 from hrgraph.cli import OutputFile, StoreChoice, _progress, _rich_text, output_format, store_options, write_output
 from hrgraph.errors import BadInputError
-from hrgraph.store import city_slug
+from hrgraph.store import city_slug, read_file
 
 __all__ = ["annotate", "evaluate", "link", "review"]
 
@@ -51,10 +51,7 @@ def read_documents(path: Path) -> list[tuple[str | int, str]]:
     non-empty string or an integer, kept as it is; two lines with one id (1 and "1" count as one:
     they name one IRI) are an error.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BadInputError(f"{path}: cannot read the file: {err.strerror or err}") from err
+    data = read_file(path)
     if path.suffix.lower() in _READ_AS_DOCUMENTS:
         from hrgraph.ingest.read import read_document
 

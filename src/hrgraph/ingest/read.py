@@ -682,6 +682,12 @@ _NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
     "lowerRoman": _roman,
     "upperRoman": lambda n: _roman(n).upper(),
 }
+"""Word's number formats (``w:numFmt``) that show a number; HTML's list types use them too."""
+
+
+def _shown(number: int, fmt: str) -> str:
+    """Return a number as a list shows it; a huge one in digits, since its letters or numerals would be huge."""
+    return _NUMBER_FORMATS.get(fmt, str)(number) if number <= 1000 else str(number)
 
 
 def _whole(value: str | None, default: int) -> int:
@@ -769,8 +775,7 @@ class _WordNumbering:
         def shown(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
             start, fmt, _ = levels.get(at, (1, "decimal", ""))
-            number = counters.get(at, start)
-            return _NUMBER_FORMATS.get(fmt, str)(number) if number <= 1000 else str(number)
+            return _shown(counters.get(at, start), fmt)
 
         text = re.sub(r"%([1-9])", shown, levels[level][2]).strip()
         return text or None
@@ -799,11 +804,9 @@ def _html_label(kind: str, number: int) -> str:
     >>> _html_label("1", 3), _html_label("a", 3), _html_label("I", 4)
     ('3.', '(c)', '(IV)')
     """
-    shown: dict[str, Callable[[int], str]] = {"a": _letters, "i": _roman}
-    if kind.lower() not in shown or number > 1000:  # letters and numerals of a huge number would be huge
-        return f"{number}."
-    label = shown[kind.lower()](number)
-    return f"({label.upper() if kind.isupper() else label})"
+    fmt = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}.get(kind, "decimal")
+    label = _shown(number, fmt)
+    return f"{label}." if label.isdigit() else f"({label})"
 
 
 def _span(value: str | None, limit: int) -> int:
