@@ -53,14 +53,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link.aurora import Passage, evaluate
 from hrgraph.link.citations import Citation, CitationFinder
 from hrgraph.link.classifier import MODEL_LEVELS, Classifier, load_classifier, word_features
-from hrgraph.link.knowledge import LEVELS, Knowledge, TermEntry
+from hrgraph.link.knowledge import LEVELS, Knowledge, Similarity, TermEntry
 from hrgraph.link.text import STOPWORDS, Token, similarity_features, split_passages, tokenise
 
 __all__ = [
@@ -265,8 +266,7 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One signal for one standard in one passage."""
 
     method: str
@@ -300,6 +300,11 @@ class Link:
     def mapping_justification(self) -> str:
         """The SEMAPV term of the method (``semapv:LexicalMatching`` …)."""
         return JUSTIFICATIONS.get(self.method, SEMAPV + "UnspecifiedMatching")
+
+
+def _rank(evidence: Evidence) -> tuple[float, int, str]:
+    """Order signals strongest first; of equals (to rounding), the shorter chain, then by detail."""
+    return (-round(evidence.strength, 9), len(evidence.via), evidence.detail)
 
 
 def _share(related: Sequence[str]) -> float:
@@ -392,9 +397,12 @@ GAPPED = 0.8
 @dataclass
 class _Scores:
     evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
+    changed: set[str] = field(default_factory=set)
+    """Standards with evidence added since their confidence was last settled."""
 
     def add(self, iri: str, evidence: Evidence) -> None:
         self.evidence[iri].append(evidence)
+        self.changed.add(iri)
 
 
 class Linker:
@@ -441,6 +449,8 @@ class Linker:
             - self._general
         )
         self._prefixes = knowledge.prefix_lengths
+        self._levels = {iri: concept.level for iri, concept in knowledge.concepts.items()}
+        self._vectors = {level: _Vectors(table) for level, table in knowledge.similarity.items()}
 
     # --- public -----------------------------------------------------------------------------------
 
@@ -474,31 +484,38 @@ class Linker:
         best: dict[str, Evidence] = {}
         gated: dict[str, float] = {}
 
-        def settle(iris: Iterable[str]) -> None:
-            for iri in sorted(set(iris)):  # in a fixed order, so that every run gives the same output
-                kept: dict[tuple[str, str], Evidence] = {}
-                for e in sorted(scores.evidence.get(iri, ()), key=lambda e: (e.method, e.detail, -e.strength)):
-                    key = (e.method, e.detail)
-                    if key not in kept or e.strength > kept[key].strength:
-                        kept[key] = e
+        levels = self._levels
+
+        def settle() -> None:
+            """Work out the confidence of each standard whose evidence (or gate) changed."""
+            iris = sorted(scores.changed)  # in a fixed order, so that every run gives the same output
+            scores.changed.clear()
+            for iri in iris:
+                kept = scores.evidence.get(iri)
                 if not kept:
                     continue
+                if len(kept) > 1:
+                    strongest: dict[tuple[str, str], Evidence] = {}  # of each signal, the first of equals
+                    for e in kept:
+                        key = (e.method, e.detail)
+                        if key not in strongest or e.strength > strongest[key].strength:
+                            strongest[key] = e
+                    kept = scores.evidence[iri] = list(strongest.values())
                 gate = gated.get(iri, 1.0)
-                direct = [e.strength * gate for e in kept.values() if e.method != "inference"]
-                inferred = max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
+                direct = [e.strength * gate for e in kept if e.method != "inference"]
+                inferred = max((e.strength for e in kept if e.method == "inference"), default=0.0)
                 confidence[iri] = combine([*direct, inferred])
-                best[iri] = max(kept.values(), key=lambda e: (e.method != "inference", e.strength, e.detail))
-                scores.evidence[iri] = sorted(kept.values(), key=lambda e: (-e.strength, e.detail))
+                best[iri] = kept[0] if len(kept) == 1 else min(kept, key=lambda e: (e.method == "inference", *_rank(e)))
 
         def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
             factor = INFERENCE[relation] * share
             touched = set()
             for source, target in list(pairs):
                 origin = best.get(source)
-                if origin is None or target not in k.concepts or target in origin.via or target == source:
+                if origin is None:
                     continue
                 strength = confidence[source] * factor
-                if strength < MIN_INFERRED:
+                if strength < MIN_INFERRED or target not in k.concepts or target in origin.via or target == source:
                     continue
                 chain = (*origin.via, source)
                 detail = f"{what} {k.concepts[source].notation}"
@@ -507,51 +524,45 @@ class Linker:
             return touched
 
         def at(level: str) -> list[str]:
-            return [i for i, c in confidence.items() if c >= MIN_SOURCE and k.concepts[i].level == level]
+            return [i for i, c in confidence.items() if c >= MIN_SOURCE and levels[i] == level]
 
-        settle(list(scores.evidence))
+        settle()
         gated.update(self._gate_group_articles(confidence, at))
-        settle(gated)
+        scores.changed.update(gated)
+        settle()
         targets, articles, paragraphs = at("sdg-target"), at("article"), at("paragraph")
-        touched = set()
         for target in targets:  # a target served by few articles says more about each of them
             served = k.crosswalk.get(target, ())
             share = _share([a for a in served if a not in k.counterparts.values()])
-            touched |= infer(((target, a) for a in served), "target-article", "crosswalk of", share)
-        touched |= infer(
-            ((a, t) for a in articles for t in k.reverse["crosswalk"].get(a, ())), "article-target", "crosswalk of"
-        )
-        touched |= infer(((p, k.concepts[p].parent or "") for p in paragraphs), "paragraph-article", "its paragraph")
-        settle(touched)
-        touched = infer(((t, k.concepts[t].parent or "") for t in at("sdg-target")), "target-goal", "its target")
-        touched |= infer(
-            ((a, k.counterparts[a]) for a in at("article") if a in k.counterparts), "counterpart", "counterpart of"
-        )
-        settle(touched)
+            infer(((target, a) for a in served), "target-article", "crosswalk of", share)
+        infer(((a, t) for a in articles for t in k.reverse["crosswalk"].get(a, ())), "article-target", "crosswalk of")
+        infer(((p, k.concepts[p].parent or "") for p in paragraphs), "paragraph-article", "its paragraph")
+        settle()
+        infer(((t, k.concepts[t].parent or "") for t in at("sdg-target")), "target-goal", "its target")
+        infer(((a, k.counterparts[a]) for a in at("article") if a in k.counterparts), "counterpart", "counterpart of")
+        settle()
         for instrument in at("instrument"):
             for theme in k.instrument_themes.get(instrument, ()):
                 origin = best[instrument]
                 detail = f"theme of {k.concepts[instrument].notation}"
                 strength = confidence[instrument] * INSTRUMENT_THEME
                 scores.add(theme, Evidence("inference", strength, origin.start, origin.end, detail, (instrument,)))
-        touched = set()
         for article in at("article"):  # an article stating few themes says more about each of them
             themes = [t for t in k.reverse["enshrined"].get(article, ()) if k.concepts[t].level == "theme"]
-            touched |= infer(((article, t) for t in themes), "article-theme", "enshrined in", _share(themes))
+            infer(((article, t) for t in themes), "article-theme", "enshrined in", _share(themes))
         for target in at("sdg-target"):
             themes = k.reverse["theme_targets"].get(target, [])
-            touched |= infer(((target, t) for t in themes), "target-theme", "related to", _share(themes))
-        touched |= infer(((g, t) for g in at("group") for t in GROUP_THEMES.get(g, ())), "group-theme", "for group")
-        settle(touched | {i for i in scores.evidence if k.concepts[i].level == "theme"})
+            infer(((target, t) for t in themes), "target-theme", "related to", _share(themes))
+        infer(((g, t) for g in at("group") for t in GROUP_THEMES.get(g, ())), "group-theme", "for group")
+        settle()
         direct_themes = [t for t in at("theme") if best[t].method != "inference"]
-        touched = set()
         for theme in direct_themes:
             goals = sorted({g for g in (k.concepts[x].parent for x in k.theme_targets.get(theme, ())) if g})
-            touched |= infer(((theme, g) for g in goals), "theme-goal", "goal of theme", _share(goals))
+            infer(((theme, g) for g in goals), "theme-goal", "goal of theme", _share(goals))
         for theme in direct_themes:  # a theme related to few targets says more about each of them
             related = k.theme_targets.get(theme, ())
-            touched |= infer(((theme, x) for x in related), "theme-target", "related to theme", _share(related))
-        settle(touched)
+            infer(((theme, x) for x in related), "theme-target", "related to theme", _share(related))
+        settle()
         groups = {i for i in at("group") if confidence[i] >= 0.4}
         named = self._general | {k.concepts[a].instrument for g in groups for a in k.enshrined.get(g, ())}
         themes = [t for t in at("theme") if best[t].method != "inference"]
@@ -559,11 +570,9 @@ class Linker:
         for theme in themes:
             stated = [a for a in k.enshrined.get(theme, ()) if k.concepts[a].instrument in named]
             touched |= infer(((theme, a) for a in stated), "theme-article", "states the right of theme", _share(stated))
-        settle(touched)
-        touched = infer(
-            ((a, k.counterparts[a]) for a in touched if a in k.counterparts), "counterpart", "counterpart of"
-        )
-        settle(touched)
+        settle()
+        infer(((a, k.counterparts[a]) for a in touched if a in k.counterparts), "counterpart", "counterpart of")
+        settle()
 
         final = {iri: calibrate(k.concepts[iri].level, score) for iri, score in confidence.items()}
         lifted: dict[str, str] = {}
@@ -597,12 +606,13 @@ class Linker:
                 continue
             if iri in minor_goals or (concept.level == "sdg-target" and concept.parent in minor_goals):
                 continue
-            top = scores.evidence[iri][0]  # the strongest signal (settle sorts them)
+            ranked = sorted(scores.evidence[iri], key=_rank)
+            top = ranked[0]  # the strongest signal
             method, chain = top.method, top.via
             if iri in lifted:
                 top = best[lifted[iri]]
                 method, chain = "inference", (*top.via, lifted[iri])
-            reasons = "; ".join(e.detail for e in scores.evidence[iri][:4])
+            reasons = "; ".join(e.detail for e in ranked[:4])
             links.append(
                 Link(
                     object_id=iri,
@@ -732,26 +742,14 @@ class Linker:
         for w in words:
             counts[w] += 1
         start, end = tokens[0].start, tokens[-1].end
-        for level, table in self.knowledge.similarity.items():
-            weights = {w: (1 + math.log(c)) * table.idf[w] for w, c in counts.items() if w in table.idf}
-            norm = math.sqrt(sum(x * x for x in weights.values()))
-            if norm == 0:
-                continue
-            dots: dict[int, float] = defaultdict(float)
-            shared: dict[int, int] = defaultdict(int)
-            for w, x in weights.items():
-                for index, y in table.postings.get(w, ()):
-                    dots[index] += x * y
-                    shared[index] += 1
-            # one word in common is a coincidence ("definitions" and the child's definition), not similarity
-            ranked = sorted(((i, d) for i, d in dots.items() if shared[i] >= 2), key=lambda kv: -kv[1])[:3]
+        for level, vectors in self._vectors.items():
+            ranked = vectors.nearest(counts)
             if not ranked:
                 continue
             low, high, full = SIMILARITY[level]
-            first = ranked[0][1] / norm
-            second = ranked[1][1] / norm if len(ranked) > 1 else 0.0
-            for rank, (index, dot) in enumerate(ranked):
-                cosine = dot / norm
+            first = ranked[0][1]
+            second = ranked[1][1] if len(ranked) > 1 else 0.0
+            for rank, (concept, cosine) in enumerate(ranked):
                 strength = full * min(max((cosine - low) / (high - low), 0.0), 1.0)
                 if rank == 0:  # a clear winner says more than one of several close candidates
                     strength *= min(1.0, 0.5 + (first / second - 1.0) if second > 0 else 1.0)
@@ -759,4 +757,40 @@ class Linker:
                     strength *= 0.5 * cosine / first
                 if strength > 0.02:
                     detail = f"text similarity {cosine:.2f} (rank {rank + 1})"
-                    scores.add(table.concepts[index], Evidence("similarity", strength, start, end, detail))
+                    scores.add(concept, Evidence("similarity", strength, start, end, detail))
+
+
+class _Vectors:
+    """The TF-IDF vectors of one level's standards as a matrix with a row per word, for cosines in one product."""
+
+    def __init__(self, table: Similarity) -> None:
+        import numpy as np
+
+        self.concepts = table.concepts
+        self.rows = {word: row for row, word in enumerate(table.idf)}
+        self.idf = np.fromiter(table.idf.values(), dtype=np.float64, count=len(self.rows))
+        self.matrix = np.zeros((len(self.rows), len(self.concepts)), dtype=np.float64)
+        for word, posting in table.postings.items():
+            for index, weight in posting:
+                self.matrix[self.rows[word], index] = weight
+
+    def nearest(self, counts: Mapping[str, int], top: int = 3) -> list[tuple[str, float]]:
+        """Return the ``top`` standards nearest to a passage's word counts, with their cosines.
+
+        One word in common is a coincidence ("definitions" and the child's definition), not similarity:
+        a standard must share two words with the passage.
+        """
+        import numpy as np
+
+        present = [(row, count) for row, count in ((self.rows.get(w), c) for w, c in counts.items()) if row is not None]
+        if not present:
+            return []
+        rows = np.fromiter((row for row, _ in present), dtype=np.intp, count=len(present))
+        tf = np.fromiter((count for _, count in present), dtype=np.float64, count=len(present))
+        weights = (1.0 + np.log(tf)) * self.idf[rows]
+        norm = math.sqrt(float(weights @ weights))
+        block = self.matrix[rows]
+        dots = weights @ block
+        dots[np.count_nonzero(block, axis=0) < 2] = 0.0
+        best = np.argsort(-dots, kind="stable")[:top]
+        return [(self.concepts[i], float(dots[i]) / norm) for i in best if dots[i] > 0.0]
