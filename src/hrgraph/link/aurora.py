@@ -40,6 +40,7 @@ __all__ = [
     "Not",
     "Or",
     "Passage",
+    "Prefixes",
     "QueryLine",
     "Term",
     "evaluate",
@@ -47,6 +48,7 @@ __all__ = [
     "node_to_json",
     "parse_query",
     "read_queries",
+    "required_keys",
     "trigger_keys",
 ]
 
@@ -296,6 +298,46 @@ def trigger_keys(node: Node) -> frozenset[str]:
     return min((trigger_keys(c) for c in children), key=len)
 
 
+def required_keys(node: Node) -> list[frozenset[str]]:
+    """Key sets of which a passage must hold one each for the query to match there (see :func:`trigger_keys`).
+
+    Every word of a phrase and every side of ``AND`` and ``W/n`` is needed; ``OR`` needs one of its sides.
+
+    >>> [sorted(keys) for keys in required_keys(parse_query('("safe" OR "affordab*") W/3 ("housing")'))]
+    [['n:safe', 'p:affordab'], ['n:hous']]
+    """
+    if isinstance(node, Term):
+        return [frozenset([_word_key(word)]) for word in node.words]
+    if isinstance(node, Or):
+        return [trigger_keys(node)]
+    if isinstance(node, Not):
+        return required_keys(node.left)
+    children = node.children if isinstance(node, And) else (node.left, node.right)
+    return [keys for child in children for keys in required_keys(child)]
+
+
+class Prefixes:
+    """The literal prefixes of truncated query words (``affordab*``), found by a word's first three letters.
+
+    >>> Prefixes(["affordab", "hous", "ho"]).of("housing")
+    ['hous', 'ho']
+    """
+
+    def __init__(self, prefixes: Iterable[str]) -> None:
+        self._by_start: dict[str, list[str]] = {}
+        self._short: list[str] = []
+        for prefix in sorted(set(prefixes)):
+            if len(prefix) >= 3:
+                self._by_start.setdefault(prefix[:3], []).append(prefix)
+            else:
+                self._short.append(prefix)
+
+    def of(self, word: str) -> list[str]:
+        """Return the prefixes that ``word`` starts with."""
+        found = [p for p in self._by_start.get(word[:3], ()) if word.startswith(p)]
+        return found + [p for p in self._short if word.startswith(p)]
+
+
 class Passage:
     """A passage's words indexed for query evaluation: positions by normal form and by prefix."""
 
@@ -308,12 +350,11 @@ class Passage:
         self._cache: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         self._positions: dict[str, list[int]] = {}
 
-    def keys(self, prefix_lengths: Iterable[int]) -> set[str]:
-        """Return the trigger keys present in the passage, for the given truncation prefix lengths."""
+    def keys(self, prefixes: Prefixes) -> set[str]:
+        """Return the keys present in the passage: its words' normal forms and the query prefixes they start with."""
         keys = {"n:" + norm for norm in self.by_norm}
-        lengths = sorted(set(prefix_lengths))
         for word in set(self.lower):
-            keys.update("p:" + word[:n] for n in lengths if n <= len(word))
+            keys.update("p:" + prefix for prefix in prefixes.of(word))
         return keys
 
     def positions(self, word: str) -> list[int]:

@@ -153,7 +153,6 @@ class Knowledge:
     similarity: dict[str, Similarity]
     queries: list[QueryLine]
     query_index: dict[str, list[int]]
-    prefix_lengths: list[int]
     issue_themes: dict[str, list[str]]
     uhri_themes: dict[str, list[str]]
     instrument_themes: dict[str, list[str]] = field(default_factory=dict)
@@ -190,7 +189,6 @@ class Knowledge:
             "similarity": {k: asdict(v) for k, v in self.similarity.items()},
             "queries": [[q.target, q.source, node_to_json(q.node)] for q in self.queries],
             "query_index": self.query_index,
-            "prefix_lengths": self.prefix_lengths,
             "issue_themes": self.issue_themes,
             "uhri_themes": self.uhri_themes,
             "instrument_themes": self.instrument_themes,
@@ -218,7 +216,6 @@ class Knowledge:
             },
             queries=[QueryLine(t, s, node_from_json(n)) for t, s, n in data["queries"]],
             query_index=data["query_index"],
-            prefix_lengths=data["prefix_lengths"],
             issue_themes=data["issue_themes"],
             uhri_themes=data["uhri_themes"],
             instrument_themes=data["instrument_themes"],
@@ -479,12 +476,9 @@ def compile_knowledge(corpus: Sequence[Traversable], aurora: Sequence[Traversabl
     # --- queries
     queries = [q for q in read_queries(aurora) if q.target in concepts]
     query_index: dict[str, list[int]] = defaultdict(list)
-    prefix_lengths: set[int] = set()
     for i, q in enumerate(queries):
         for trigger in trigger_keys(q.node):
             query_index[trigger].append(i)
-            if trigger.startswith("p:"):
-                prefix_lengths.add(len(trigger) - 2)
     return Knowledge(
         instrument_themes=_instrument_themes(concepts, enshrined),
         digest=digest,
@@ -500,7 +494,6 @@ def compile_knowledge(corpus: Sequence[Traversable], aurora: Sequence[Traversabl
         similarity=similarity,
         queries=queries,
         query_index=dict(query_index),
-        prefix_lengths=sorted(prefix_lengths),
         issue_themes=issue_themes,
         uhri_themes=dict(uhri_themes),
     )

@@ -55,10 +55,11 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 from hrgraph.errors import BadInputError, UnknownNameError
-from hrgraph.link.aurora import Passage, evaluate
+from hrgraph.link.aurora import Passage, Prefixes, evaluate, required_keys
 from hrgraph.link.citations import Citation, CitationFinder
 from hrgraph.link.classifier import MODEL_LEVELS, Classifier, load_classifier, word_features
 from hrgraph.link.knowledge import LEVELS, Knowledge, Similarity, TermEntry
@@ -448,7 +449,10 @@ class Linker:
             )
             - self._general
         )
-        self._prefixes = knowledge.prefix_lengths
+        self._required = [required_keys(line.node) for line in knowledge.queries]
+        self._prefixes = Prefixes(
+            key[2:] for keys in self._required for key in chain.from_iterable(keys) if key.startswith("p:")
+        )
         self._levels = {iri: concept.level for iri, concept in knowledge.concepts.items()}
         self._vectors = {level: _Vectors(table) for level, table in knowledge.similarity.items()}
 
@@ -712,10 +716,13 @@ class Linker:
     def _queries(self, tokens: Sequence[Token], scores: _Scores) -> None:
         k = self.knowledge
         passage = Passage(tokens)
+        keys = passage.keys(self._prefixes)
         candidates: set[int] = set()
-        for key in passage.keys(self._prefixes):
+        for key in keys:
             candidates.update(k.query_index.get(key, ()))
         for index in sorted(candidates):
+            if any(required.isdisjoint(keys) for required in self._required[index]):
+                continue  # a word the query needs is not in the passage
             line = k.queries[index]
             spans = evaluate(line.node, passage)
             if spans:
