@@ -13,7 +13,18 @@ from spacy.tokens import Span
 
 from hrgraph.errors import BadInputError, UnknownNameError
 from hrgraph.link import MAX_CHARS, _chunks, annotate, annotate_texts
-from hrgraph.link.aurora import Passage, evaluate, parse_query, read_queries
+from hrgraph.link.aurora import (
+    And,
+    Node,
+    Or,
+    Passage,
+    Prefixes,
+    Term,
+    evaluate,
+    parse_query,
+    read_queries,
+    required_keys,
+)
 from hrgraph.link.citations import CitationFinder
 from hrgraph.link.component import HrgraphLinker
 from hrgraph.link.evaluate import Example, _predictions
@@ -143,6 +154,33 @@ def test_aurora_files_all_parse() -> None:
     assert len({line.target for line in lines}) >= 165
     with pytest.raises(BadInputError):
         parse_query('("unclosed" OR "group"')
+
+
+def _words(node: Node) -> list[str]:
+    """The words of a query's phrases, truncation filled in: a text that matches much of the query."""
+    if isinstance(node, Term):
+        return [w.replace("*", "").replace("?", "a") for w in node.words]
+    children = node.children if isinstance(node, Or | And) else (node.left, node.right)
+    return [w for child in children for w in _words(child)]
+
+
+def test_aurora_queries_are_evaluated_only_where_they_can_match() -> None:
+    """The linker skips a query when a word it needs is missing: no query that matches may be skipped."""
+    lines = read_queries(aurora_files())
+    required = [required_keys(line.node) for line in lines]
+    prefixes = Prefixes(key[2:] for keys in required for needed in keys for key in needed if key.startswith("p:"))
+    sources = Path(__file__).resolve().parents[1] / "corpora" / "examples" / "example-city" / "sources"
+    texts = [" ".join(_words(line.node)) for line in lines]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(sources.glob("*")) if path.suffix in (".md", ".txt")]
+    matched = 0
+    for text in texts:
+        passage = Passage(tokenise(text))
+        keys = passage.keys(prefixes)
+        for line, needed in zip(lines, required, strict=True):
+            if evaluate(line.node, passage):
+                matched += 1
+                assert all(not keys.isdisjoint(k) for k in needed), (line.source, text[:80])
+    assert matched > len(lines)
 
 
 # --- the linker ----------------------------------------------------------------------------------------
