@@ -587,7 +587,8 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             style = paragraph.style.name if paragraph.style is not None else ""
             style = style or ""
             numbered = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
-            label = numbering.label(paragraph)
+            text = _paragraph_text(child)
+            label = numbering.label(paragraph, text)
             kind, level = "text", 0
             if style == "Title":
                 kind = "title"
@@ -597,7 +598,7 @@ def _read_docx(path: Path, data: bytes) -> Extracted:
             elif style.startswith("List") or numbered:
                 digits = re.sub(r"\D", "", style)
                 kind, level = "item", int(digits) if digits else 1
-            block = out.add(_labelled(label, _paragraph_text(child)), kind, level)
+            block = out.add(_labelled(label, text), kind, level)
             if block is not None and kind == "title" and title is None:
                 title = block.text
         elif child.tag == qn("w:tbl"):
@@ -757,10 +758,10 @@ class _WordNumbering:
                 return (num_id, ilvl or 0) if num_id != "0" else None
         return None
 
-    def label(self, paragraph: Any) -> str | None:
-        """Return the label Word shows before the paragraph, counting it; None for an unnumbered one."""
+    def label(self, paragraph: Any, text: str) -> str | None:
+        """Return the label Word shows before a paragraph with this text, counting it; None for an unnumbered one."""
         found = self._list_of(paragraph)
-        if found is None or found[0] not in self.levels or not _paragraph_text(paragraph._p).strip():
+        if found is None or found[0] not in self.levels or not text.strip():
             return None
         num_id, level = found
         levels, counters = self.levels[num_id], self.counters.setdefault(num_id, {})
