@@ -116,3 +116,22 @@ def test_evaluate_shows_no_precision_for_an_empty_band(tmp_path: Path, capsys: p
     assert cli.main(["evaluate", "--data", str(data), "--dataset", "local-policy", "-O", "json"]) == 0
     bands = json.loads(capsys.readouterr().out)["bands"]
     assert bands == [{"level": "all", "low": 0.8, "high": 1.01, "links": 0, "correct": 0, "precision": None}]
+
+
+def test_an_upr_info_issue_of_two_themes_is_found_by_either(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Women's rights" maps to gender equality and to gender-based violence: one of them finds it."""
+    import json
+
+    folder = tmp_path / "data" / "upr-info-recommendations-2008-2014"
+    folder.mkdir(parents=True)
+    rows = [
+        ("Increase the participation of women in political and public life", "Women's rights"),
+        ("Ratify the Optional Protocol to the Convention against Torture", "International instruments,Women's rights"),
+    ]
+    (folder / "upr-info_sessions_1-5.csv").write_bytes(
+        "".join(f'"{text}","{issues}"\r' for text, issues in [("Text", "Issue"), *rows]).encode("mac_roman")
+    )
+    assert cli.main(["evaluate", "--data", str(folder.parent), "--dataset", "upr-info", "-O", "json"]) == 0
+    (score,) = json.loads(capsys.readouterr().out)["scores"]
+    # three issues to find, not five themes; the first recommendation's gender equality alone finds its issue
+    assert (score["gold"], score["recall"]) == (3, 2 / 3)
