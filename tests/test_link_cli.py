@@ -119,7 +119,7 @@ def test_evaluate_shows_no_precision_for_an_empty_band(tmp_path: Path, capsys: p
 
 
 def test_an_upr_info_issue_of_two_themes_is_found_by_either(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """"Women's rights" maps to gender equality and to gender-based violence: one of them finds it."""
+    """ "Women's rights" maps to gender equality and to gender-based violence: one of them finds it."""
     import json
 
     folder = tmp_path / "data" / "upr-info-recommendations-2008-2014"
