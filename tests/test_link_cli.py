@@ -135,3 +135,20 @@ def test_an_upr_info_issue_of_two_themes_is_found_by_either(tmp_path: Path, caps
     (score,) = json.loads(capsys.readouterr().out)["scores"]
     # three issues to find, not five themes; the first recommendation's gender equality alone finds its issue
     assert (score["gold"], score["recall"]) == (3, 2 / 3)
+
+
+def test_a_swisstext_abstract_without_a_target_is_not_scored_for_targets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The test set marks abstracts that serve no SDG with the target "0.0": there is nothing to find in them."""
+    import json
+
+    folder = tmp_path / "data" / "swisstext2024-sdg"
+    folder.mkdir(parents=True)
+    housing = {"ID": "a", "TITLE": "Homelessness", "ABSTRACT": "Access to adequate housing.", "TARGETS": "['11.1']"}
+    wages = {"ID": "b", "TITLE": "Wages in Normandy 1600-1850", "ABSTRACT": "Prices.", "TARGETS": "['0.0']"}
+    (folder / "task2_train.jsonl").write_text(json.dumps(housing) + "\n", encoding="utf-8")
+    (folder / "testdata_results.jsonl").write_text(json.dumps(wages) + "\n", encoding="utf-8")
+    assert cli.main(["evaluate", "--data", str(folder.parent), "--dataset", "swisstext-targets", "-O", "json"]) == 0
+    scores = json.loads(capsys.readouterr().out)["scores"]
+    assert {(s["level"], s["documents"], s["gold"]) for s in scores} == {("sdg-goal", 1, 1), ("sdg-target", 1, 1)}

@@ -275,6 +275,7 @@ def read_dataset(name: str, data: Path, knowledge: Knowledge) -> list[Example]:
                         if raw
                         else []
                     )
+                    cited = [t for t in cited if not t.startswith("0")]  # "0.0": not SDG-relevant, no target
                     if not cited:
                         continue
                     examples.append(
