@@ -791,6 +791,31 @@ def test_an_html_plan_whose_cells_span_rows_and_columns(tmp_path: Path) -> None:
     ]
 
 
+def test_an_html_cell_of_rowspan_0_spans_the_rest_of_its_row_group(tmp_path: Path) -> None:
+    page = tmp_path / "action-plan.html"
+    page.write_text(
+        "<table><thead><tr><th>Lead department</th><th>Action</th></tr></thead>"
+        '<tbody><tr><td rowspan="0">Housing Department</td><td>Build homes</td></tr>'
+        "<tr><td>Cut rents</td></tr><tr><td>Repair flats</td></tr></tbody>"
+        "<tbody><tr><td>Department of Health</td><td>Open clinics</td></tr></tbody></table>",
+        encoding="utf-8",
+    )
+    with EmbeddedStore() as store:
+        ingest(page, city="Our City", kind="action-plan", store=store)
+        found = rows(
+            store,
+            """SELECT ?action ?body WHERE { GRAPH ?g { ?i hrg:actionText ?action ;
+              hrg:responsibleBody/skos:prefLabel ?body } } ORDER BY ?action""",
+            "Our City",
+        )
+    assert [(r["action"], r["body"]) for r in found] == [
+        ("Build homes", "Housing Department"),
+        ("Cut rents", "Housing Department"),
+        ("Open clinics", "Department of Health"),
+        ("Repair flats", "Housing Department"),
+    ]
+
+
 def test_a_table_row_that_starts_with_a_number_opens_no_section() -> None:
     page = (
         b"<h2>Section 4. Reporting</h2><p>The office reports every year.</p>"

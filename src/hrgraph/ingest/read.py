@@ -810,10 +810,18 @@ def _html_label(kind: str, number: int) -> str:
     return f"{label}." if label.isdigit() else f"({label})"
 
 
-def _span(value: str | None, limit: int) -> int:
-    """Read an HTML cell's rowspan or colspan: a whole number from 1 up to ``limit``, else 1."""
+def _span(value: str | None, limit: int, *, zero: int = 1) -> int:
+    """Read an HTML cell's rowspan or colspan: a whole number from 1 up to ``limit``, ``zero`` for 0, else 1.
+
+    A ``rowspan`` of 0 spans the rest of the row group (``tbody``, ``thead``, ``tfoot``).
+
+    >>> _span("3", 100), _span("0", 100), _span("0", 10_000, zero=10_000), _span("x", 100)
+    (3, 1, 10000, 1)
+    """
     text = (value or "").strip()
-    return min(int(text), limit) if text.isdigit() and len(text) <= 6 and int(text) > 0 else 1
+    if not text.isdigit() or len(text) > 6:
+        return 1
+    return min(int(text), limit) if int(text) > 0 else zero
 
 
 class _HTMLReader(HTMLParser):
@@ -869,7 +877,7 @@ class _HTMLReader(HTMLParser):
         elif tag in ("td", "th"):
             self.cell = []
             found = dict(attrs)
-            self.span = (_span(found.get("rowspan"), 10_000), _span(found.get("colspan"), 100))
+            self.span = (_span(found.get("rowspan"), 10_000, zero=10_000), _span(found.get("colspan"), 100))
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
             if tag in ("ul", "ol"):
@@ -916,8 +924,8 @@ class _HTMLReader(HTMLParser):
                 self.tables[-1].append(self.row)
                 self.out.add("\t".join(self.row), "row", table=len(self.tables) - 1)
             self.row = None
-        elif tag == "table":
-            self.table_closed = True
+        elif tag in ("table", "thead", "tbody", "tfoot"):  # no cell spans beyond its row group
+            self.table_closed = self.table_closed or tag == "table"
             self.carried = {}
         elif tag in self.BLOCKS and self.cell is None:
             self._flush()
