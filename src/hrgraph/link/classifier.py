@@ -374,10 +374,10 @@ def train(
     documents: Sequence[Document],
     *,
     levels: Sequence[str] = MODEL_LEVELS,
-    l2: float = 1e-4,
+    l2: float = 1e-5,
     steps: int = 300,
     rate: float = 0.05,
-    keep: float = 0.05,
+    keep: float = 0.1,
     min_documents: int = 2,
 ) -> Classifier:
     """Fit one-vs-rest logistic regressions per level on the documents labelled at that level.

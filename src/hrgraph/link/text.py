@@ -22,6 +22,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 __all__ = [
     "STOPWORDS",
     "Token",
+    "is_english",
     "normalise",
     "similarity_features",
     "split_passages",
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NUMBERED = re.compile(r"\.?\s*\d")
+_ABBREVIATIONS = {"art": "article", "arts": "articles", "para": "paragraph", "paras": "paragraphs"}
+"""Abbreviations read as their word when a number follows ("Art. 3", "para. 4"): "art" is not the arts."""
 _IRREGULAR = {
     "women": "woman",
     "men": "man",
@@ -79,6 +83,15 @@ STOPWORDS = frozenset(
     yourselves least every via e g i.e eg ie one two three four five six seven eight nine ten year years new well
     including include includes ensure ensuring""".split()
 )
+
+
+_ENGLISH = frozenset("the of and to for with on by is are be that this from its their shall will which has".split())
+_OTHER = frozenset(
+    """el los las del al y para con por una un est les des et pour avec une au aux du il di che per della
+    delle degli dei und der die das für mit ein eine ist von zu den dem nicht em com não uma pelo pela""".split()
+)
+"""Function words of English, and of the languages of Europe most often met instead (Spanish, French,
+Italian, German, Portuguese): a passage with more of the second is not English and is not linked."""
 
 
 class Token(NamedTuple):
@@ -130,17 +143,38 @@ def normalise(word: str) -> str:
     return w
 
 
+def is_english(tokens: Iterable[Token]) -> bool:
+    """Return whether a passage reads as English.
+
+    It does unless it has two or more function words of other languages and more of them than of English.
+
+    >>> is_english(tokenise("La ciudad garantiza el acceso al agua potable para todas las familias."))
+    False
+    >>> is_english(tokenise("The Los Angeles housing plan for families in need."))
+    True
+    """
+    english = other = 0
+    for t in tokens:
+        english += t.lower in _ENGLISH
+        other += t.lower in _OTHER
+    return other < 2 or other <= english
+
+
 def tokenise(text: str, acronyms: Iterable[str] = ()) -> list[Token]:
     """Split a text into words; words in ``acronyms`` (exact case, e.g. ``WASH``) keep their case.
 
     >>> [(t.start, t.norm) for t in tokenise("WASH and wash", acronyms={"WASH"})]
     [(0, 'WASH'), (5, 'and'), (9, 'wash')]
+    >>> [t.norm for t in tokenise("Art. 3 on art")]
+    ['articl', '3', 'on', 'art']
     """
     keep = acronyms if isinstance(acronyms, set | frozenset) else frozenset(acronyms)
     tokens = []
     for match in _WORD.finditer(text):
         word = match.group()
         lower = word.lower()
+        if lower in _ABBREVIATIONS and _NUMBERED.match(text, match.end()):
+            lower = _ABBREVIATIONS[lower]
         tokens.append(Token(match.start(), match.end(), lower, word if word in keep else normalise(lower)))
     return tokens
 
