@@ -172,7 +172,7 @@ def min_confidence_of(level: str, min_confidence: float | None = None) -> float:
 CITATION = 0.97
 QUERY = 0.45
 # level → factor applied to the classifier's probability; the best few standards per level only
-CLASSIFIER = {"sdg-goal": 0.5, "sdg-target": 1.0, "theme": 1.0, "article": 0.8}
+CLASSIFIER = {"sdg-goal": 0.8, "sdg-target": 1.0, "theme": 1.0, "article": 0.8}
 CLASSIFIER_TOP = 3
 CLASSIFIER_FLOOR = 0.05
 MIN_SOURCE = 0.1  # weaker links propose nothing through the graph
@@ -223,14 +223,14 @@ _ARTICLE = (
 CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "sdg-goal": (
         (0.0, 0.0),
-        (0.2, 0.129),
-        (0.3, 0.257),
-        (0.4, 0.315),
-        (0.5, 0.37),
-        (0.6, 0.545),
-        (0.7, 0.575),
-        (0.8, 0.707),
-        (0.85, 0.768),
+        (0.2, 0.0),
+        (0.3, 0.155),
+        (0.4, 0.291),
+        (0.5, 0.346),
+        (0.6, 0.464),
+        (0.7, 0.538),
+        (0.8, 0.685),
+        (0.85, 0.737),
         (0.9, 0.79),
         (0.95, 0.79),
         (1.0, 0.79),
@@ -238,8 +238,8 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "sdg-target": (
         (0.0, 0.0),
         (0.2, 0.0),
-        (0.3, 0.02),
-        (0.4, 0.231),
+        (0.3, 0.027),
+        (0.4, 0.223),
         (0.5, 0.354),
         (0.6, 0.452),
         (0.7, 0.56),
@@ -253,14 +253,14 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "paragraph": _ARTICLE,
     "theme": (
         (0.0, 0.0),
-        (0.2, 0.13),
-        (0.3, 0.191),
-        (0.4, 0.282),
-        (0.5, 0.503),
+        (0.2, 0.132),
+        (0.3, 0.203),
+        (0.4, 0.255),
+        (0.5, 0.458),
         (0.6, 0.582),
         (0.7, 0.63),
-        (0.8, 0.681),
-        (0.85, 0.77),
+        (0.8, 0.68),
+        (0.85, 0.775),
         (0.9, 0.81),
         (0.95, 0.852),
         (1.0, 0.854),
