@@ -377,7 +377,7 @@ def train(
     l2: float = 1e-5,
     steps: int = 300,
     rate: float = 0.05,
-    keep: float = 0.1,
+    keep: float = 0.2,
     min_documents: int = 2,
 ) -> Classifier:
     """Fit one-vs-rest logistic regressions per level on the documents labelled at that level.
