@@ -152,10 +152,10 @@ LEVEL_MIN_CONFIDENCE = {"article": 0.2, "paragraph": 0.2}
 A link is worth proposing, for the F1 of its level, when it is right more often than half that F1
 (for calibrated confidences the best cut-off is F1/2). On the calibration data (the local-policy
 passages, the OHCHR Slovenia lists by cross-validation) the 0.2–0.3 band of articles is right about two
-times in five, above half their F1 (≈ 0.69 / 2); those of SDG targets and of themes about one time in
-four, below half theirs. Goals of that band are right two times in five on the calibration data but
-far less often on other kinds of text (scientific abstracts; administrative clauses, where the goal of
-institutions is the usual guess), so they too start at 0.3."""
+times in five, above half their F1 (≈ 0.70 / 2); those of goals and themes about one time in three, below
+half theirs (≈ 0.75 / 2, 0.66 / 2), and goals of that band are right far less often still on other
+kinds of text (scientific abstracts; administrative clauses, where the goal of institutions is the
+usual guess). The band of SDG targets holds too few links to tell (27); they start at 0.3 as before."""
 
 
 def min_confidence_of(level: str, min_confidence: float | None = None) -> float:
