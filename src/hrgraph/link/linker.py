@@ -172,7 +172,7 @@ def min_confidence_of(level: str, min_confidence: float | None = None) -> float:
 CITATION = 0.97
 QUERY = 0.45
 # level → factor applied to the classifier's probability; the best few standards per level only
-CLASSIFIER = {"sdg-goal": 0.8, "sdg-target": 1.0, "theme": 1.0, "article": 0.8}
+CLASSIFIER = {"sdg-goal": 0.5, "sdg-target": 1.0, "theme": 1.0, "article": 0.8}
 CLASSIFIER_TOP = 3
 CLASSIFIER_FLOOR = 0.05
 MIN_SOURCE = 0.1  # weaker links propose nothing through the graph
@@ -223,14 +223,14 @@ _ARTICLE = (
 CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "sdg-goal": (
         (0.0, 0.0),
-        (0.2, 0.0),
-        (0.3, 0.153),
-        (0.4, 0.299),
-        (0.5, 0.402),
-        (0.6, 0.465),
-        (0.7, 0.537),
-        (0.8, 0.7),
-        (0.85, 0.735),
+        (0.2, 0.117),
+        (0.3, 0.277),
+        (0.4, 0.283),
+        (0.5, 0.38),
+        (0.6, 0.539),
+        (0.7, 0.574),
+        (0.8, 0.702),
+        (0.85, 0.764),
         (0.9, 0.79),
         (0.95, 0.79),
         (1.0, 0.79),
