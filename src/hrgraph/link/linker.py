@@ -204,8 +204,8 @@ INFERENCE = {
 # level → points (combined score, confidence) of a monotone piecewise-linear calibration curve, fitted
 # by benchmarks/calibrate_link.py (isotonic regression on the labelled sets whose licence allows it: the
 # local-policy passages and the OHCHR Slovenia lists; less a 0.05 safety margin). Goals and targets are
-# capped below 0.8: found from wording alone they are right less often on other kinds of text (scientific
-# abstracts, UN recommendations) than on local policy, so only an explicit citation reaches 0.8 or more.
+# capped below 0.8 (its CAP): found from wording alone they are right less often on other kinds of text
+# (scientific abstracts, UN recommendations) than on local policy, so only an explicit citation reaches 0.8.
 _ARTICLE = (
     (0.0, 0.0),
     (0.2, 0.0),
