@@ -612,13 +612,36 @@ def test_a_call_to_accept_international_norms_is_that_theme(knowledge: Knowledge
 )
 def test_a_theme_is_not_inferred_from_an_article_that_was_itself_inferred(knowledge: Knowledge, text: str) -> None:
     links = Linker(knowledge, min_confidence=0.0).link(text)
-    method = {x.object_id: x.method for x in links}
-    from_articles = [
-        x
+    by_id = {x.object_id: x for x in links}
+    sources = [
+        by_id[x.derived_from[-1]]
         for x in links
         if x.level == "theme" and x.derived_from and knowledge.concepts[x.derived_from[-1]].level == "article"
     ]
-    assert all(method.get(x.derived_from[-1]) != "inference" for x in from_articles)
+    # the text itself supports each such article (inference may have made it surer afterwards)
+    direct = ("cited as", "term ", "Aurora query", "classifier", "text similarity")
+    assert all(any(r.startswith(direct) for r in a.justification.split("; ")) for a in sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This ordinance takes effect on the day after its publication.",  # "publication" is not "public"
+        "Short title",
+        "Severability",
+        "Budget",
+    ],
+)
+def test_administrative_clauses_and_bare_headings_are_not_linked(knowledge: Knowledge, text: str) -> None:
+    assert Linker(knowledge, levels=["sdg-goal", "sdg-target", "theme"]).link(text) == []
+
+
+def test_one_word_is_a_topic_and_is_linked_less_surely_than_a_sentence(knowledge: Knowledge) -> None:
+    linker = Linker(knowledge, levels=["sdg-goal"])
+    word = {x.object_id: x.confidence for x in linker.link("Water")}
+    sentence = {x.object_id: x.confidence for x in linker.link("Every household has safe drinking water.")}
+    assert sentence[SDG + "6"] >= 0.7
+    assert word.get(SDG + "6", 0.0) < sentence[SDG + "6"] - 0.2
 
 
 def test_only_the_english_passages_of_a_text_are_linked(knowledge: Knowledge) -> None:

@@ -219,6 +219,15 @@ def split_passages(text: str, tokens: Sequence[Token], *, max_words: int = 200) 
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+_STEMS = {
+    **dict.fromkeys(("publication", "publications"), "publicat"),  # not "public" (public access to information)
+    **dict.fromkeys(("minority", "minorities"), "minorit"),  # not "minor" (minors: children)
+    **dict.fromkeys(("occupancy", "occupant", "occupants"), "occupan"),  # not "occup" (occupational health)
+    **dict.fromkeys(("naturalization", "naturalisation"), "naturaliz"),  # not "natur" (nature)
+    "identical": "identic",  # not "ident" (identity)
+    "hospitality": "hospitality",  # not "hospit" (hospitals)
+}
+"""Words whose Snowball stem is that of an unrelated word of the standards, with a stem of their own."""
 
 
 @lru_cache(maxsize=200_000)
@@ -227,8 +236,10 @@ def stem(word: str) -> str:
 
     >>> stem("pollutants") == stem("pollution")
     True
+    >>> stem("publications") == stem("public")
+    False
     """
-    return str(_STEMMER.stemWord(word))
+    return _STEMS.get(word) or str(_STEMMER.stemWord(word))
 
 
 def similarity_features(tokens: Iterable[Token]) -> list[str]:
