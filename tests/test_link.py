@@ -537,6 +537,7 @@ def test_each_level_has_its_default_minimum() -> None:
     links = Linker(load_knowledge()).link(text)
     assert all(x.confidence >= min_confidence_of(x.level) for x in links)
     assert min_confidence_of("article") == LEVEL_MIN_CONFIDENCE["article"] < DEFAULT_MIN_CONFIDENCE
+    assert min_confidence_of("sdg-goal") == LEVEL_MIN_CONFIDENCE["sdg-goal"] > DEFAULT_MIN_CONFIDENCE
     assert min_confidence_of("sdg-target") == DEFAULT_MIN_CONFIDENCE
     assert min_confidence_of("sdg-target", 0.1) == 0.1
 

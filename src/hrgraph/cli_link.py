@@ -21,7 +21,7 @@ from hrgraph.store import city_slug, read_file
 __all__ = ["annotate", "evaluate", "link", "review"]
 
 ANNOTATE_FORMATS = ("jsonl", "sssom", "ttl")
-MIN_CONFIDENCE_HELP = "Propose links from this confidence on [default: 0.3; treaty articles 0.2]."
+MIN_CONFIDENCE_HELP = "Propose links from this confidence on [default: 0.3; treaty articles 0.2, SDG goals 0.4]."
 
 
 def _levels(value: str | None) -> list[str] | None:
