@@ -1,4 +1,4 @@
-"""Train the linker's classifier (``src/hrgraph/link/classifier.json.gz``) from the project's own sources.
+"""Train the linker's classifier (``src/hrgraph/link/classifier.bin.gz``) from the project's own sources.
 
 The training texts are those :func:`hrgraph.link.classifier.checkout_documents` assembles: the built
 standards corpus (SDG targets and indicators, synonyms, themes, articles), the Aurora target queries
@@ -6,7 +6,7 @@ standards corpus (SDG targets and indicators, synonyms, themes, articles), the A
 project's own labelled passages (``corpora/training``). No evaluation-only data (SwissText, UPR Info,
 the local-policy development set) is read. The result is the same on every run.
 
-    python scripts/train_link_model.py [--output src/hrgraph/link/classifier.json.gz]
+    python scripts/train_link_model.py [--output src/hrgraph/link/classifier.bin.gz]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hrgraph.link.classifier import checkout_documents, model_bytes, train
+from hrgraph.link.classifier import checkout_documents, train
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     """Run from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=ROOT / "src" / "hrgraph" / "link" / "classifier.json.gz")
+    parser.add_argument("--output", type=Path, default=ROOT / "src" / "hrgraph" / "link" / "classifier.bin.gz")
     args = parser.parse_args()
     documents = checkout_documents(ROOT)
     model = train(documents)
-    data = model_bytes(model)
+    data = model.to_bytes()
     args.output.write_bytes(data)
-    sizes = ", ".join(f"{lv}: {len(m.classes)} standards, {len(m.weights)} features" for lv, m in model.levels.items())
+    sizes = ", ".join(f"{lv}: {len(m.classes)} standards, {len(m.features)} features" for lv, m in model.levels.items())
     print(f"{args.output}: {len(documents)} training texts; {sizes}; {len(data) / 1e6:.1f} MB")
 
 
