@@ -244,6 +244,9 @@ def test_keyword_traps_are_not_links(knowledge: Knowledge) -> None:
         "Upon adoption, this resolution shall be forwarded to the Mayor.",  # adopting a text, not a child
         "The definitions in paragraphs 3 and 4 of section 2 apply.",  # one word in common is no similarity
         "Councillor R. D. Patel moved the motion; it was seconded.",  # initials are not "R&D"
+        "This ordinance takes effect on the day after its publication.",  # "publication" is not "public"
+        "Severability",  # a bare heading; "severab" is not "sever" (severe food insecurity)
+        "Budget",
     ],
 )
 def test_boilerplate_is_not_linked(text: str) -> None:
@@ -624,17 +627,9 @@ def test_a_theme_is_not_inferred_from_an_article_that_was_itself_inferred(knowle
     assert all(any(r.startswith(direct) for r in a.justification.split("; ")) for a in sources)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "This ordinance takes effect on the day after its publication.",  # "publication" is not "public"
-        "Short title",
-        "Severability",
-        "Budget",
-    ],
-)
-def test_administrative_clauses_and_bare_headings_are_not_linked(knowledge: Knowledge, text: str) -> None:
-    assert Linker(knowledge, levels=["sdg-goal", "sdg-target", "theme"]).link(text) == []
+def test_a_bare_heading_gets_no_goal_target_or_theme(knowledge: Knowledge) -> None:
+    # its treaty article is still proposed: "title" is read as a land title (UDHR art. 17), a known limit
+    assert Linker(knowledge, levels=["sdg-goal", "sdg-target", "theme"]).link("Short title") == []
 
 
 def test_one_word_is_a_topic_and_is_linked_less_surely_than_a_sentence(knowledge: Knowledge) -> None:
