@@ -73,7 +73,7 @@ _MODEL = "classifier.bin.gz"
 _SCALE = 1000  # weights and biases are kept to three decimals, as integers of thousandths
 
 
-def features(tokens: Iterable[Token]) -> list[str]:
+def features(tokens: Sequence[Token]) -> list[str]:
     """Return the features of a passage: content-word stems and adjacent pairs of them, once each.
 
     >>> features(tokenise("Affordable housing for homeless families"))

@@ -21,6 +21,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 __all__ = [
     "STOPWORDS",
+    "TRAPS",
     "Token",
     "is_english",
     "normalise",
@@ -28,6 +29,7 @@ __all__ = [
     "split_passages",
     "stem",
     "tokenise",
+    "trapped",
     "word_pattern",
 ]
 
@@ -245,10 +247,63 @@ def stem(word: str) -> str:
     return _STEMS.get(word) or str(_STEMMER.stemWord(word))
 
 
-def similarity_features(tokens: Iterable[Token]) -> list[str]:
-    """Return the words a passage is compared on: stems of content words (no stop words or numbers)."""
+TRAPS = (
+    "water right",
+    "air right",
+    "mineral right",
+    "development right",
+    "naming right",
+    "right of way",
+    "rights of way",
+    "right-of-way",
+    "all right reserved",
+    "right reserved",
+    "food truck",
+    "health and safety of the building",
+    "short title",
+)
+"""Phrases that contain a standard's words without meaning the standard ("water rights" are property):
+their words are neither terms nor features (:func:`trapped`)."""
+
+
+@lru_cache(maxsize=1)
+def _traps() -> dict[str, list[tuple[str, ...]]]:
+    """Return the traps as normal forms, by their first word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for trap in TRAPS:
+        norms = tuple(t.norm for t in tokenise(trap))
+        by_first.setdefault(norms[0], []).append(norms)
+    return by_first
+
+
+def trapped(tokens: Sequence[Token]) -> set[int]:
+    """Return the indices of the tokens that are part of a :data:`TRAPS` phrase.
+
+    >>> sorted(trapped(tokenise("Water rights go with the deed; drinking water does not.")))
+    [0, 1]
+    """
+    traps = _traps()
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        for trap in traps.get(token.norm, ()):
+            if tuple(t.norm for t in tokens[i : i + len(trap)]) == trap:
+                found.update(range(i, i + len(trap)))
+    return found
+
+
+def similarity_features(tokens: Sequence[Token]) -> list[str]:
+    """Return the words a passage is compared on: stems of content words (no stop words, numbers or traps).
+
+    >>> similarity_features(tokenise("Short title: the housing of 2024 families"))
+    ['hous', 'famili']
+    """
+    skip = trapped(tokens)
     return [
         stem(t.lower.replace("’", "'").removesuffix("'s"))
-        for t in tokens
-        if len(t.lower) > 2 and t.lower not in STOPWORDS and not t.lower[0].isdigit() and t.lower.isalpha()
+        for i, t in enumerate(tokens)
+        if len(t.lower) > 2
+        and t.lower not in STOPWORDS
+        and not t.lower[0].isdigit()
+        and t.lower.isalpha()
+        and i not in skip
     ]
