@@ -998,25 +998,7 @@ def ingest(
             )
         for old_file in sorted(set(old) - {file_iri}):
             builder.t.add(iri(file_iri), iri(PROV.wasRevisionOf), iri(old_file))
-        documents.append(
-            DocumentResult(
-                path,
-                doc,
-                result.kind,
-                result.title,
-                sha,
-                status,
-                result.provisions,
-                result.items,
-                result.stated_links,
-                result.observations,
-                result.commitments,
-                result.pages,
-                result.rows,
-                result.columns,
-                result.unused_columns,
-            )  # fmt: skip
-        )
+        documents.append(DocumentResult(path, doc, sha256=sha, state=status, **vars(result)))
         if on_file is not None:
             on_file(path, len(documents), len(sources))
     triples = write_city(
@@ -1040,6 +1022,8 @@ ORDER BY ?indicator"""
 
 @dataclass
 class _Read:
+    """What a reader found in one file: the fields of :class:`DocumentResult` that it knows."""
+
     kind: str
     title: str | None
     provisions: int = 0
