@@ -232,6 +232,9 @@ def test_inference_records_its_chain(knowledge: Knowledge) -> None:
         "The county holds water rights on the river and a right-of-way along the old rail line.",
         "Water rights appurtenant to the parcel are conveyed with the deed.",
         "The easement and right-of-way over lot 4 are reserved.",  # not a reservation to a treaty
+        "The building shall comply with the Life Safety Code adopted by the fire marshal.",
+        "The fee shall be paid in four equal installments.",  # not equal pay
+        "Every food service establishment and food handler shall hold a valid permit.",  # food safety is not hunger
     ],
 )
 def test_keyword_traps_are_not_links(knowledge: Knowledge, text: str) -> None:
@@ -637,6 +640,19 @@ def test_a_theme_is_not_inferred_from_an_article_that_was_itself_inferred(knowle
     # the text itself supports each such article (inference may have made it surer afterwards)
     direct = ("cited as", "term ", "Aurora query", "classifier", "text similarity")
     assert all(any(r.startswith(direct) for r in a.justification.split("; ")) for a in sources)
+
+
+def test_a_parking_garage_is_no_park(knowledge: Knowledge) -> None:
+    links = Linker(knowledge).link("The parking garage on Elm Street has 400 parking spaces.")
+    assert not {SDG + "11.7", ID + "european-city-charter/art_21"} & {x.object_id for x in links}
+
+
+def test_a_social_security_number_is_not_social_security(knowledge: Knowledge) -> None:
+    links = Linker(knowledge).link("Applicants shall write their social security number on the form.")
+    social = {ID + "theme/social-security", ID + "icescr/art_9", ID + "udhr/art_22", SDG + "1.3"}
+    assert not social & {x.object_id for x in links}
+    benefits = Linker(knowledge).link("The city expands social security benefits for older persons.")
+    assert social <= {x.object_id for x in benefits}
 
 
 def test_a_short_title_is_not_a_land_title(knowledge: Knowledge) -> None:

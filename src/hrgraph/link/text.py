@@ -71,9 +71,7 @@ _SPELLING = (
     ("tre", "ter"),
     ("ogue", "og"),
 )
-_KEEP = frozenset(
-    {"always", "across", "various", "previous", "bus", "gas", "news", "thus", "this", "its", "is", "was", "has"}
-)
+_KEEP = frozenset("always across various previous bus gas news thus this its is was has parking".split())
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below between
@@ -231,6 +229,7 @@ _STEMS = {
     "fines": "fines",  # not "fine" (fine particulate matter)
     "identical": "identic",  # not "ident" (identity)
     "hospitality": "hospitality",  # not "hospit" (hospitals)
+    "parking": "parking",  # not "park" (parks: green and public spaces)
 }
 """Words whose Snowball stem is that of an unrelated word of the standards, with a stem of their own."""
 
@@ -254,16 +253,23 @@ TRAPS = (
     "development right",
     "naming right",
     "right of way",
-    "rights of way",
-    "right-of-way",
-    "all right reserved",
     "right reserved",
     "food truck",
     "health and safety of the building",
     "short title",
+    "life safety",
+    "social security number",
+    "equal installment",
+    "equal instalment",
+    "police power",
+    "food service establishment",
+    "food establishment",
+    "food handler",
+    "parking space",
 )
 """Phrases that contain a standard's words without meaning the standard ("water rights" are property):
-their words are neither terms nor features (:func:`trapped`)."""
+their words are neither terms nor features (:func:`trapped`). They match on normal forms, so "right of way"
+is also "rights-of-way"."""
 
 
 @lru_cache(maxsize=1)
