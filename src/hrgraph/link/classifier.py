@@ -465,8 +465,9 @@ def train(
         w[np.abs(w) < keep] = 0.0
         w = np.round(w, 3)
         used = np.flatnonzero(w.any(axis=1))  # the features with a weight that matters, in vocabulary order
-        rows, columns = np.nonzero(w[used])
+        useful = w[used]
+        rows, columns = np.nonzero(useful)
         starts = np.searchsorted(rows, np.arange(len(used) + 1)).astype(np.int64)
         names = [vocab[i] for i in used]
-        model.levels[lv] = LevelModel(classes, np.round(b, 3), names, starts, columns, w[used][rows, columns])
+        model.levels[lv] = LevelModel(classes, np.round(b, 3), names, starts, columns, useful[rows, columns])
     return model
