@@ -387,13 +387,18 @@ GAPPED = 0.8
 
 @dataclass
 class _Scores:
-    evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
+    evidence: dict[str, dict[tuple[str, str], Evidence]] = field(default_factory=lambda: defaultdict(dict))
+    """Of each standard, the strongest evidence of each signal (method and detail), the first of equals."""
     changed: set[str] = field(default_factory=set)
-    """Standards with evidence added since their confidence was last settled."""
+    """Standards with stronger evidence since their confidence was last settled."""
 
     def add(self, iri: str, evidence: Evidence) -> None:
-        self.evidence[iri].append(evidence)
-        self.changed.add(iri)
+        signals = self.evidence[iri]
+        key = (evidence.method, evidence.detail)
+        known = signals.get(key)
+        if known is None or evidence.strength > known.strength:
+            signals[key] = evidence
+            self.changed.add(iri)
 
 
 class Linker:
@@ -489,18 +494,11 @@ class Linker:
                 kept = scores.evidence.get(iri)
                 if not kept:
                     continue
-                if len(kept) > 1:
-                    strongest: dict[tuple[str, str], Evidence] = {}  # of each signal, the first of equals
-                    for e in kept:
-                        key = (e.method, e.detail)
-                        if key not in strongest or e.strength > strongest[key].strength:
-                            strongest[key] = e
-                    kept = scores.evidence[iri] = list(strongest.values())
                 gate = gated.get(iri, 1.0)
-                direct = [e.strength * gate for e in kept if e.method != "inference"]
-                inferred = max((e.strength for e in kept if e.method == "inference"), default=0.0)
+                direct = [e.strength * gate for e in kept.values() if e.method != "inference"]
+                inferred = max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
                 confidence[iri] = combine([*direct, inferred])
-                best[iri] = kept[0] if len(kept) == 1 else min(kept, key=lambda e: (e.method == "inference", *_rank(e)))
+                best[iri] = min(kept.values(), key=lambda e: (e.method == "inference", *_rank(e)))
 
         def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
             factor = INFERENCE[relation] * share
@@ -526,7 +524,7 @@ class Linker:
 
             Only these suggest a theme: a guess from a guess is not worth proposing.
             """
-            return [i for i in at(level) if min(scores.evidence[i], key=_rank).method != "inference"]
+            return [i for i in at(level) if min(scores.evidence[i].values(), key=_rank).method != "inference"]
 
         settle()
         gated.update(self._gate_group_articles(confidence, at))
@@ -580,7 +578,7 @@ class Linker:
         lifted: dict[str, str] = {}
         cited_iris = set()
         for iri, evidence in scores.evidence.items():
-            if iri in final and any(e.method == "citation" for e in evidence):
+            if iri in final and any(method == "citation" for method, _ in evidence):
                 cited_iris.add(iri)
                 final[iri] = max(final[iri], CITATION)  # an explicit citation is as sure as its wording
                 parent = k.concepts[iri].parent  # and so is the goal of a cited target, the article of a paragraph
@@ -608,7 +606,7 @@ class Linker:
                 continue
             if iri in minor_goals or (concept.level == "sdg-target" and concept.parent in minor_goals):
                 continue
-            ranked = sorted(scores.evidence[iri], key=_rank)
+            ranked = sorted(scores.evidence[iri].values(), key=_rank)
             top = ranked[0]  # the strongest signal
             method, chain = top.method, top.via
             if iri in lifted:
