@@ -537,15 +537,15 @@ def test_knowledge_cache_round_trips(knowledge: Knowledge) -> None:
     assert [q.node for q in again.queries] == [q.node for q in knowledge.queries]
 
 
-def test_a_goal_is_never_less_sure_than_its_targets(knowledge: Knowledge) -> None:
-    links = Linker(knowledge, min_confidence=0.0).link(
-        "Build social housing and upgrade informal settlements for the poor."
-    )
+def test_a_goal_has_its_own_confidence_and_a_cited_target_makes_it_sure(knowledge: Knowledge) -> None:
+    from hrgraph.link.linker import CITATION, CITED_PARENT
+
+    linker = Linker(knowledge, min_confidence=0.0)
+    links = linker.link("Build social housing and upgrade informal settlements for the poor.")
     by_iri = {x.object_id: x.confidence for x in links}
-    for link in links:
-        if link.level == "sdg-target":
-            parent = knowledge.concepts[link.object_id].parent
-            assert parent is not None and by_iri.get(parent, 0.0) >= link.confidence
+    assert by_iri[SDG + "11.1"] >= 0.5 and by_iri[SDG + "11"] >= 0.4
+    cited = {x.object_id: x.confidence for x in linker.link("The plan serves SDG target 14.1 on marine litter.")}
+    assert cited[SDG + "14.1"] >= CITATION and cited[SDG + "14"] >= CITATION * CITED_PARENT - 1e-4
 
 
 def test_each_level_has_its_default_minimum() -> None:
