@@ -35,8 +35,9 @@ goals, their targets and the articles stating them (articles of a group's conven
 passage names such a group). :data:`CALIBRATION` then maps the
 combined score per level onto the precision observed on the labelled sets (a monotone,
 piecewise-linear curve fitted by ``benchmarks/calibrate_link.py``); an explicit citation keeps 0.97,
-and the goal of a cited target (the article of a cited paragraph) 0.92. A goal is right whenever one of
-its targets is, so it is never less sure than its surest target (an article than its paragraphs).
+and the goal of a cited target (the article of a cited paragraph) 0.92. An article is never less sure
+than its surest paragraph; a goal keeps its own confidence, to which its targets add at a discount (a
+wrong target among 169 is found more often than a wrong goal among 17).
 Links below :func:`min_confidence_of` their level are not proposed, nor is an SDG goal less than
 half as sure as the passage's surest goal, or a target of such a goal (:data:`GOAL_SHARE`: goals far
 behind the main ones are side remarks; a long report section may still serve several goals).
