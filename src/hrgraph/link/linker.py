@@ -26,7 +26,10 @@ inference       another link, through the graph (chain recorded)            its 
 ==============  ==========================================================  =====================
 
 The strengths of the direct evidence for one standard are combined as independent signals
-(``1 − Π(1 − s)``), with the strongest inference counted once (inferences share their source).
+(``1 − Π(1 − s)``), with the strongest inference counted once (inferences share their source). An
+SDG goal that the classifier does not back (:data:`GOAL_BACKING`) and no citation names keeps
+:data:`UNBACKED_GOAL` of its other evidence: a goal's words, targets and themes turn up in text about
+other goals, and the classifier, weighing every word of the passage, judges which goal it is about.
 Inference runs after direct evidence, in a fixed order: targets propose the articles of their
 crosswalk and articles their targets, paragraphs their article; targets imply their goal; covenant
 articles propose their Universal Declaration counterparts; instruments, articles and targets
@@ -69,6 +72,7 @@ from hrgraph.link.text import STOPWORDS, Token, is_english, similarity_features,
 __all__ = [
     "CALIBRATION",
     "DEFAULT_MIN_CONFIDENCE",
+    "GOAL_BACKING",
     "GOAL_SHARE",
     "LEVEL_MIN_CONFIDENCE",
     "Evidence",
@@ -77,6 +81,7 @@ __all__ = [
     "check_levels",
     "check_max_passage_words",
     "check_min_confidence",
+    "UNBACKED_GOAL",
     "min_confidence_of",
 ]
 
@@ -169,6 +174,8 @@ MIN_INFERRED = 0.05  # nor are weaker inferences kept
 INSTRUMENT_THEME = 0.6
 GOAL_SHARE = 0.5  # a goal less than half as sure as the passage's surest goal is not proposed
 GROUP_GATE = 0.6  # factor for a group convention's article when no group of it is named
+GOAL_BACKING = 0.1  # the classifier's probability from which it backs a goal
+UNBACKED_GOAL = 0.6  # factor for the other evidence of a goal the classifier does not back (and no citation names)
 # level → (cosine giving no strength, cosine giving full strength, full strength)
 SIMILARITY = {
     "sdg-goal": (0.05, 0.25, 0.8),
@@ -201,13 +208,13 @@ INFERENCE = {
 _ARTICLE = (
     (0.0, 0.0),
     (0.2, 0.0),
-    (0.3, 0.034),
-    (0.4, 0.301),
-    (0.5, 0.423),
-    (0.6, 0.562),
+    (0.3, 0.027),
+    (0.4, 0.254),
+    (0.5, 0.337),
+    (0.6, 0.556),
     (0.7, 0.671),
-    (0.8, 0.853),
-    (0.85, 0.916),
+    (0.8, 0.852),
+    (0.85, 0.922),
     (0.9, 0.949),
     (0.95, 0.95),
     (1.0, 0.95),
@@ -215,13 +222,13 @@ _ARTICLE = (
 CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "sdg-goal": (
         (0.0, 0.0),
-        (0.2, 0.051),
-        (0.3, 0.19),
-        (0.4, 0.341),
-        (0.5, 0.496),
-        (0.6, 0.602),
-        (0.7, 0.686),
-        (0.8, 0.79),
+        (0.2, 0.123),
+        (0.3, 0.213),
+        (0.4, 0.282),
+        (0.5, 0.519),
+        (0.6, 0.631),
+        (0.7, 0.741),
+        (0.8, 0.787),
         (0.85, 0.79),
         (0.9, 0.79),
         (0.95, 0.79),
@@ -230,13 +237,13 @@ CALIBRATION: dict[str, tuple[tuple[float, float], ...]] = {
     "sdg-target": (
         (0.0, 0.0),
         (0.2, 0.0),
-        (0.3, 0.046),
-        (0.4, 0.228),
-        (0.5, 0.4),
-        (0.6, 0.499),
-        (0.7, 0.539),
-        (0.8, 0.619),
-        (0.85, 0.71),
+        (0.3, 0.009),
+        (0.4, 0.263),
+        (0.5, 0.36),
+        (0.6, 0.493),
+        (0.7, 0.606),
+        (0.8, 0.691),
+        (0.85, 0.79),
         (0.9, 0.79),
         (0.95, 0.79),
         (1.0, 0.79),
@@ -389,6 +396,17 @@ GAPPED = 0.8
 """A term matched with one more word inside it says a little less."""
 
 
+def _backed(evidence: Iterable[Evidence]) -> bool:
+    """Say whether a goal's evidence includes a citation or the classifier's probability of at least GOAL_BACKING.
+
+    A goal's name, its targets and its themes turn up in text on other goals (the schools of a meal
+    programme, the right to work of a migrant's pay slip); the classifier, which weighs all the words of
+    the passage, is the surer judge of which goal a text is about.
+    """
+    floor = CLASSIFIER["sdg-goal"] * GOAL_BACKING
+    return any(e.method == "citation" or (e.method == "classifier" and e.strength >= floor) for e in evidence)
+
+
 @dataclass
 class _Scores:
     evidence: dict[str, dict[tuple[str, str], Evidence]] = field(default_factory=lambda: defaultdict(dict))
@@ -499,8 +517,13 @@ class Linker:
                 if not kept:
                     continue
                 gate = gated.get(iri, 1.0)
-                direct = [e.strength * gate for e in kept.values() if e.method != "inference"]
-                inferred = max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
+                backing = 1.0 if levels[iri] != "sdg-goal" or _backed(kept.values()) else UNBACKED_GOAL
+                direct = [
+                    e.strength * gate * (1.0 if e.method == "classifier" else backing)
+                    for e in kept.values()
+                    if e.method != "inference"
+                ]
+                inferred = backing * max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
                 confidence[iri] = combine([*direct, inferred])
                 best[iri] = min(kept.values(), key=lambda e: (e.method == "inference", *_rank(e)))
 
