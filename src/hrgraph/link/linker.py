@@ -75,13 +75,13 @@ __all__ = [
     "GOAL_BACKING",
     "GOAL_SHARE",
     "LEVEL_MIN_CONFIDENCE",
+    "UNBACKED_GOAL",
     "Evidence",
     "Link",
     "Linker",
     "check_levels",
     "check_max_passage_words",
     "check_min_confidence",
-    "UNBACKED_GOAL",
     "min_confidence_of",
 ]
 
@@ -399,9 +399,9 @@ GAPPED = 0.8
 def _backed(evidence: Iterable[Evidence]) -> bool:
     """Say whether a goal's evidence includes a citation or the classifier's probability of at least GOAL_BACKING.
 
-    A goal's name, its targets and its themes turn up in text on other goals (the schools of a meal
-    programme, the right to work of a migrant's pay slip); the classifier, which weighs all the words of
-    the passage, is the surer judge of which goal a text is about.
+    A goal's words, its targets and its themes turn up in text on other goals (the schools that new water
+    mains reach); the classifier, which weighs all the words of the passage, is the surer judge of which
+    goal a text is about.
     """
     floor = CLASSIFIER["sdg-goal"] * GOAL_BACKING
     return any(e.method == "citation" or (e.method == "classifier" and e.strength >= floor) for e in evidence)
