@@ -277,6 +277,15 @@ def test_the_words_that_were_only_procedure_still_link_where_they_mean_a_right()
     assert SDG + "9" in {x.object_id for x in annotate("Expand R&D funding for small manufacturers.")}
 
 
+def test_the_short_words_of_recommendations_link_their_theme() -> None:
+    """Recommendations say "FGM" and "prisons" as often as the long names."""
+    fgm = {x.object_id for x in annotate("Adopt legislation prohibiting FGM.", levels=["theme"])}
+    assert fgm == {ID + "theme/gender-based-violence"}
+    prisons = {x.object_id for x in annotate("Contain the spread of infectious diseases in prisons.")}
+    city = {x.object_id for x in annotate("Contain the spread of infectious diseases in the city.")}
+    assert ID + "theme/conditions-of-detention" in prisons and ID + "theme/conditions-of-detention" not in city
+
+
 def test_an_sdg_indicator_is_cited_for_its_target() -> None:
     links = annotate("The city will report on SDG indicator 11.1.1 every year.")
     cited = next(x for x in links if x.object_id == SDG + "11.1")
