@@ -563,7 +563,6 @@ def test_a_goal_the_classifier_does_not_back_keeps_part_of_its_other_evidence(
     """The schools that water mains reach do not make a text about drinking water serve education."""
     from hrgraph.link import linker as linker_module
     from hrgraph.link.classifier import load_classifier
-    from hrgraph.link.text import tokenise
 
     text = (
         "The lead service lines that connect homes, shops and schools to the water mains of the east district "
@@ -584,7 +583,7 @@ def test_a_goal_the_classifier_does_not_back_keeps_part_of_its_other_evidence(
 
 
 def test_each_level_has_its_default_minimum() -> None:
-    from hrgraph.link.linker import LEVEL_MIN_CONFIDENCE, min_confidence_of
+    from hrgraph.link.linker import LEVEL_MIN_CONFIDENCE
 
     text = "Support small farmers, protect wetlands and open a library for the elderly in every district."
     links = Linker(load_knowledge()).link(text)
