@@ -557,6 +557,12 @@ def test_a_goal_has_its_own_confidence_and_a_cited_target_makes_it_sure(knowledg
     assert cited[SDG + "14.1"] >= CITATION and cited[SDG + "14"] >= CITATION * CITED_PARENT - 1e-4
 
 
+def _goal_confidences(knowledge: Knowledge, text: str) -> dict[str, float]:
+    """Return every SDG goal the linker finds in a text, with its confidence, however low."""
+    links = Linker(knowledge, levels=["sdg-goal"], min_confidence=0.0).link(text)
+    return {x.object_id: x.confidence for x in links}
+
+
 def test_a_goal_the_classifier_does_not_back_keeps_part_of_its_other_evidence(
     knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -569,15 +575,11 @@ def test_a_goal_the_classifier_does_not_back_keeps_part_of_its_other_evidence(
         "will be replaced by 2027."
     )
 
-    def goals() -> dict[str, float]:
-        links = Linker(knowledge, levels=["sdg-goal"], min_confidence=0.0).link(text)
-        return {x.object_id: x.confidence for x in links}
-
     probability = dict(load_classifier().predict(tokenise(text), "sdg-goal"))
     assert probability.get(SDG + "4", 0.0) < linker_module.GOAL_BACKING <= probability[SDG + "6"]
-    gated = goals()
+    gated = _goal_confidences(knowledge, text)
     monkeypatch.setattr(linker_module, "UNBACKED_GOAL", 1.0)
-    ungated = goals()
+    ungated = _goal_confidences(knowledge, text)
     assert gated[SDG + "6"] == ungated[SDG + "6"]  # backed by the classifier: as sure as before
     assert gated[SDG + "4"] < ungated[SDG + "4"] - 0.1  # from the word "schools" and its theme only
 
@@ -605,14 +607,10 @@ def test_a_goal_far_less_sure_than_the_passages_surest_is_not_proposed(
         "poorest countries build the capacity to trade: 2.5 million (2024: 2.0 million)."
     )
 
-    def goals() -> dict[str, float]:
-        links = Linker(knowledge, min_confidence=0.0).link(text)
-        return {x.object_id: x.confidence for x in links if x.level == "sdg-goal"}
-
-    kept = goals()
+    kept = _goal_confidences(knowledge, text)
     assert max(kept, key=kept.__getitem__) == "http://metadata.un.org/sdg/8"
     monkeypatch.setattr(linker_module, "GOAL_SHARE", 0.0)
-    every = goals()
+    every = _goal_confidences(knowledge, text)
     assert set(every) > set(kept)
     assert all(c < 0.5 * max(every.values()) for iri, c in every.items() if iri not in kept)
 
