@@ -81,7 +81,7 @@ def test_ranking_from_features_matches_the_weights() -> None:
     for f in feats:
         for index, w in level.weights(f).items():
             expected[index] = expected.get(index, 0.0) + w / math.sqrt(len(feats))
-    got = level.scores(feats)
+    got = model.scores(feats, "sdg-target")
     assert set(got) == set(expected)
     assert all(abs(got[i] - (x + level.bias[i])) < 1e-9 for i, x in expected.items())
     assert (

@@ -114,42 +114,28 @@ class LevelModel:
     starts: NDArray[np.int64]
     columns: NDArray[np.int64]
     values: NDArray[np.float64]
-    _table: tuple[dict[str, int], NDArray[np.float64]] | None = field(default=None, init=False, repr=False)
 
     def weights(self, feature: str) -> dict[int, float]:
         """Return the weights of one feature: standard index → weight (none for an unknown feature)."""
-        row = self._compiled()[0].get(feature)
-        if row is None:
+        try:
+            row = self.features.index(feature)
+        except ValueError:
             return {}
         span = slice(self.starts[row], self.starts[row + 1])
         return {int(c): float(v) for c, v in zip(self.columns[span], self.values[span], strict=True)}
 
-    def _compiled(self) -> tuple[dict[str, int], NDArray[np.float64]]:
-        """Return the row of each feature and the weights as a dense matrix (built on first use)."""
-        if self._table is None:
-            import numpy as np
 
-            matrix = np.zeros((len(self.features), len(self.classes)), dtype=np.float64)
-            matrix[np.repeat(np.arange(len(self.features)), np.diff(self.starts)), self.columns] = self.values
-            self._table = ({f: i for i, f in enumerate(self.features)}, matrix)
-        return self._table
+@dataclass(frozen=True)
+class _Table:
+    """The weights of every level as one dense matrix: a row per feature, the standards of each level side by side."""
 
-    def scores(self, feats: Sequence[str]) -> dict[int, float]:
-        """Return the logit of every standard some feature of the passage speaks for or against."""
-        return {int(i): float(x) for i, x in zip(*self._logits(feats), strict=True)}
-
-    def _logits(self, feats: Sequence[str]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-        """Return the indices of the standards the features touch, and their logits."""
-        import numpy as np
-
-        rows, matrix = self._compiled()
-        present = [r for r in map(rows.get, feats) if r is not None]
-        if not present:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64)
-        block = matrix[present]
-        touched = np.flatnonzero(block.any(axis=0))
-        logits = block[:, touched].sum(axis=0) * (1.0 / math.sqrt(len(feats))) + self.bias[touched]
-        return touched, logits
+    rows: dict[str, int]
+    matrix: NDArray[np.int32]
+    """Weights in thousandths."""
+    bias: NDArray[np.float64]
+    classes: list[str]
+    spans: dict[str, tuple[int, int]]
+    """Of each level, its first column and the column after its last."""
 
 
 @dataclass
@@ -157,6 +143,7 @@ class Classifier:
     """The models of all levels."""
 
     levels: dict[str, LevelModel] = field(default_factory=dict)
+    _table: _Table | None = field(default=None, init=False, repr=False, compare=False)
 
     def predict(self, tokens: Sequence[Token], level: str, floor: float = 0.0) -> list[tuple[str, float]]:
         """Return (standard, probability) of one level, best first, those above ``floor`` only."""
@@ -166,17 +153,65 @@ class Classifier:
         self, feats: Sequence[str], level: str, floor: float = 0.0, top: int | None = None
     ) -> list[tuple[str, float]]:
         """Like :meth:`predict`, from a passage's :func:`features`; ``top`` keeps the best few only."""
-        model = self.levels.get(level)
-        if model is None or not feats:
-            return []
+        return self.rank_levels(feats, floor, top).get(level, [])
+
+    def rank_levels(
+        self, feats: Sequence[str], floor: float = 0.0, top: int | None = None
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Like :meth:`rank`, for every level at once (one product of the passage with the weights of all)."""
+        if not feats:
+            return {}
         import numpy as np
 
-        touched, logits = model._logits(feats)
+        table = self._compiled()
+        touched, logits = self._logits(feats)
         probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
-        above = np.flatnonzero(probability > floor)
-        found = [(model.classes[touched[i]], float(probability[i])) for i in above]
-        found.sort(key=lambda x: (-x[1], x[0]))
-        return found if top is None else found[:top]
+        above = np.flatnonzero(touched & (probability > floor))
+        ranked = {}
+        for level, (first, last) in table.spans.items():
+            found = [(table.classes[i], float(probability[i])) for i in above[(above >= first) & (above < last)]]
+            found.sort(key=lambda x: (-x[1], x[0]))
+            ranked[level] = found if top is None else found[:top]
+        return ranked
+
+    def scores(self, feats: Sequence[str], level: str) -> dict[int, float]:
+        """Return the logit of every standard of a level (by index) some feature of a passage speaks for or against."""
+        import numpy as np
+
+        first, last = self._compiled().spans[level]
+        touched, logits = self._logits(feats)
+        return {int(i) - first: float(logits[i]) for i in np.flatnonzero(touched[first:last]) + first}
+
+    def _logits(self, feats: Sequence[str]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+        """Return which standards the features touch, and the logits of all."""
+        import numpy as np
+
+        table = self._compiled()
+        block = table.matrix[[r for r in map(table.rows.get, feats) if r is not None]]
+        sums = block.sum(axis=0, dtype=np.int64) / _SCALE  # exact: the weights are whole thousandths
+        return np.asarray(block.any(axis=0)), sums * (1.0 / math.sqrt(max(1, len(feats)))) + table.bias
+
+    def _compiled(self) -> _Table:
+        """Return the weights as one dense matrix (built on first use)."""
+        if self._table is None:
+            import numpy as np
+
+            names = sorted({f for m in self.levels.values() for f in m.features})
+            rows = {f: i for i, f in enumerate(names)}
+            spans: dict[str, tuple[int, int]] = {}
+            for level, m in self.levels.items():
+                first = max((last for _, last in spans.values()), default=0)
+                spans[level] = (first, first + len(m.classes))
+            # in thousandths, as the model is stored: half the memory of floats
+            matrix = np.zeros((len(names), sum(len(m.classes) for m in self.levels.values())), dtype=np.int32)
+            for level, m in self.levels.items():
+                feature_rows = np.fromiter(map(rows.__getitem__, m.features), dtype=np.intp, count=len(m.features))
+                cells = np.repeat(feature_rows, np.diff(m.starts)), m.columns + spans[level][0]
+                matrix[cells] = np.rint(m.values * _SCALE)
+            bias = np.concatenate([m.bias for m in self.levels.values()]) if self.levels else np.zeros(0)
+            classes = [c for m in self.levels.values() for c in m.classes]
+            self._table = _Table(rows, matrix, bias, classes, spans)
+        return self._table
 
     def to_bytes(self) -> bytes:
         """Return the model as the package ships it: a JSON header line, then the arrays, gzipped (no time stamp)."""

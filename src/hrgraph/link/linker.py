@@ -305,8 +305,8 @@ class Link:
 
 
 def _rank(evidence: Evidence) -> tuple[float, int, str]:
-    """Order signals strongest first; of equals (to rounding), the shorter chain, then by detail."""
-    return (-round(evidence.strength, 9), len(evidence.via), evidence.detail)
+    """Order signals strongest first; of equals (to nine decimals), the shorter chain, then by detail."""
+    return (-int(evidence.strength * 1e9 + 0.5), len(evidence.via), evidence.detail)
 
 
 def _share(related: Sequence[str]) -> float:
@@ -470,7 +470,7 @@ class Linker:
             key[2:] for keys in self._required for key in chain.from_iterable(keys) if key.startswith("p:")
         )
         self._levels = {iri: concept.level for iri, concept in knowledge.concepts.items()}
-        self._vectors = {level: _Vectors(table) for level, table in knowledge.similarity.items()}
+        self._vectors = _Vectors(knowledge.similarity)
 
     # --- public -----------------------------------------------------------------------------------
 
@@ -525,7 +525,8 @@ class Linker:
                 ]
                 inferred = backing * max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
                 confidence[iri] = combine([*direct, inferred])
-                best[iri] = min(kept.values(), key=lambda e: (e.method == "inference", *_rank(e)))
+                if confidence[iri] >= MIN_INFERRED:  # a weaker one infers nothing: no factor is above 1
+                    best[iri] = min(kept.values(), key=lambda e: (e.method == "inference", *_rank(e)))
 
         def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
             factor = INFERENCE[relation] * share
@@ -751,8 +752,9 @@ class Linker:
             return
         start, end = tokens[0].start, tokens[-1].end
         share = min(1.0, len(words) / CLASSIFIER_WORDS)  # one word names a topic; it says little of what is done
+        ranked = self.classifier.rank_levels(feats, CLASSIFIER_FLOOR, CLASSIFIER_TOP)
         for level in MODEL_LEVELS:
-            for iri, p in self.classifier.rank(feats, level, CLASSIFIER_FLOOR, CLASSIFIER_TOP):
+            for iri, p in ranked.get(level, ()):
                 if iri in self.knowledge.concepts:
                     detail = f"classifier {p:.2f}"
                     scores.add(iri, Evidence("classifier", CLASSIFIER[level] * share * p, start, end, detail))
@@ -764,8 +766,7 @@ class Linker:
         for w in words:
             counts[w] += 1
         start, end = tokens[0].start, tokens[-1].end
-        for level, vectors in self._vectors.items():
-            ranked = vectors.nearest(counts)
+        for level, ranked in self._vectors.nearest(counts).items():
             if not ranked:
                 continue
             low, high, full = SIMILARITY[level]
@@ -783,21 +784,32 @@ class Linker:
 
 
 class _Vectors:
-    """The TF-IDF vectors of one level's standards as a matrix with a row per word, for cosines in one product."""
+    """The TF-IDF vectors of the standards of every level as one matrix with a row per word, for cosines in one product.
 
-    def __init__(self, table: Similarity) -> None:
+    Each level weighs words by its own inverse document frequencies, which the matrix holds already multiplied in.
+    """
+
+    def __init__(self, tables: Mapping[str, Similarity]) -> None:
         import numpy as np
 
-        self.concepts = table.concepts
-        self.rows = {word: row for row, word in enumerate(table.idf)}
-        self.idf = np.fromiter(table.idf.values(), dtype=np.float64, count=len(self.rows))
-        self.matrix = np.zeros((len(self.rows), len(self.concepts)), dtype=np.float64)
-        for word, posting in table.postings.items():
-            for index, weight in posting:
-                self.matrix[self.rows[word], index] = weight
+        words = sorted({w for table in tables.values() for w in table.idf})
+        self.rows = {word: row for row, word in enumerate(words)}
+        self.concepts = [c for table in tables.values() for c in table.concepts]
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.idf = np.zeros((len(words), len(tables)), dtype=np.float64)  # word × level
+        self.matrix = np.zeros((len(words), len(self.concepts)), dtype=np.float64)
+        first = 0
+        for index, (level, table) in enumerate(tables.items()):
+            self.spans[level] = (first, first + len(table.concepts))
+            for word, idf in table.idf.items():
+                self.idf[self.rows[word], index] = idf
+            for word, posting in table.postings.items():
+                for column, weight in posting:
+                    self.matrix[self.rows[word], first + column] = weight * table.idf[word]
+            first += len(table.concepts)
 
-    def nearest(self, counts: Mapping[str, int], top: int = 3) -> list[tuple[str, float]]:
-        """Return the ``top`` standards nearest to a passage's word counts, with their cosines.
+    def nearest(self, counts: Mapping[str, int], top: int = 3) -> dict[str, list[tuple[str, float]]]:
+        """Return, per level, the ``top`` standards nearest to a passage's word counts, with their cosines.
 
         One word in common is a coincidence ("definitions" and the child's definition), not similarity:
         a standard must share two words with the passage.
@@ -806,13 +818,17 @@ class _Vectors:
 
         present = [(row, count) for row, count in ((self.rows.get(w), c) for w, c in counts.items()) if row is not None]
         if not present:
-            return []
+            return {}
         rows = np.fromiter((row for row, _ in present), dtype=np.intp, count=len(present))
-        tf = np.fromiter((count for _, count in present), dtype=np.float64, count=len(present))
-        weights = (1.0 + np.log(tf)) * self.idf[rows]
-        norm = math.sqrt(float(weights @ weights))
+        tf = 1.0 + np.log(np.fromiter((count for _, count in present), dtype=np.float64, count=len(present)))
+        idf = self.idf[rows]
+        norms = np.sqrt((tf * tf) @ (idf * idf))  # of the passage's vector in each level's weighting
         block = self.matrix[rows]
-        dots = weights @ block
+        dots = tf @ block
         dots[np.count_nonzero(block, axis=0) < 2] = 0.0
-        best = np.argsort(-dots, kind="stable")[:top]
-        return [(self.concepts[i], float(dots[i]) / norm) for i in best if dots[i] > 0.0]
+        found = {}
+        for (level, (first, last)), norm in zip(self.spans.items(), norms, strict=True):
+            among = dots[first:last]
+            best = np.argsort(-among, kind="stable")[:top]
+            found[level] = [(self.concepts[first + i], float(among[i]) / norm) for i in best if among[i] > 0.0]
+        return found
