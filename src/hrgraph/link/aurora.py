@@ -326,6 +326,7 @@ class Prefixes:
     def __init__(self, prefixes: Iterable[str]) -> None:
         self._by_start: dict[str, list[str]] = {}
         self._short: list[str] = []
+        self._known: dict[str, list[str]] = {}  # the prefixes of words seen before
         for prefix in sorted(set(prefixes)):
             if len(prefix) >= 3:
                 self._by_start.setdefault(prefix[:3], []).append(prefix)
@@ -334,8 +335,13 @@ class Prefixes:
 
     def of(self, word: str) -> list[str]:
         """Return the prefixes that ``word`` starts with."""
-        found = [p for p in self._by_start.get(word[:3], ()) if word.startswith(p)]
-        return found + [p for p in self._short if word.startswith(p)]
+        found = self._known.get(word)
+        if found is None:
+            found = [p for p in self._by_start.get(word[:3], ()) if word.startswith(p)]
+            found += [p for p in self._short if word.startswith(p)]
+            if len(self._known) < 200_000:  # a vocabulary, not every number of a long text
+                self._known[word] = found
+        return found
 
 
 class Passage:

@@ -56,6 +56,7 @@ behind the main ones are side remarks; a long report section may still serve sev
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -304,9 +305,14 @@ class Link:
         return JUSTIFICATIONS.get(self.method, SEMAPV + "UnspecifiedMatching")
 
 
-def _rank(evidence: Evidence) -> tuple[float, int, str]:
+def _rank(evidence: Evidence) -> tuple[int, int, str]:
     """Order signals strongest first; of equals (to nine decimals), the shorter chain, then by detail."""
     return (-int(evidence.strength * 1e9 + 0.5), len(evidence.via), evidence.detail)
+
+
+def _surest(evidence: Evidence) -> tuple[bool, int, int, str]:
+    """Order signals as :func:`_rank` does, but those found in the text before those inferred."""
+    return (evidence.method == "inference", -int(evidence.strength * 1e9 + 0.5), len(evidence.via), evidence.detail)
 
 
 def _share(related: Sequence[str]) -> float:
@@ -360,10 +366,11 @@ def check_max_passage_words(value: object) -> int:
 def calibrate(level: str, score: float) -> float:
     """Map a combined score onto a confidence with the level's calibration curve."""
     points = CALIBRATION.get(level, ((0.0, 0.0), (1.0, 1.0)))
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        if score <= x1:
-            return y0 + (y1 - y0) * (score - x0) / (x1 - x0 or 1.0)
-    return points[-1][1]
+    i = max(1, bisect_left(points, (score,)))  # the first point at or right of the score
+    if i == len(points):
+        return points[-1][1]
+    (x0, y0), (x1, y1) = points[i - 1], points[i]
+    return y0 + (y1 - y0) * (score - x0) / (x1 - x0 or 1.0)
 
 
 def combine(strengths: Iterable[float]) -> float:
@@ -443,16 +450,18 @@ class Linker:
         self._cutoffs = {level: min_confidence_of(level, min_confidence) for level in LEVELS}
         self.max_passage_words = check_max_passage_words(max_passage_words)
         self.citations = CitationFinder(knowledge)
-        self._first: dict[str, int] = {}
-        # terms of three words or more, found with one word more inside: their lengths so, by first word
+        # the lengths of the terms, longest first, by first word; and of terms of three words or more found
+        # with one word more inside
+        lengths: dict[str, set[int]] = defaultdict(set)
         gapped: dict[str, set[int]] = defaultdict(set)
         self._ends: set[tuple[str, str]] = set()
         for key in knowledge.terms:
-            self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+            lengths[key[0]].add(len(key))
             if len(key) >= 3:
                 gapped[key[0]].add(len(key) + 1)
                 self._ends.add((key[0], key[-1]))
-        self._gapped = {first: sorted(lengths, reverse=True) for first, lengths in gapped.items()}
+        self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        self._gapped = {first: sorted(found, reverse=True) for first, found in gapped.items()}
         self._generic = {tuple(t.norm for t in tokenise(term)) for term in GENERIC_TERMS}
         general = tuple(f"https://w3id.org/hrgraph/id/{slug}" for slug in GENERAL_INSTRUMENTS)
         self._general = frozenset(general)
@@ -508,6 +517,8 @@ class Linker:
 
         levels = self._levels
 
+        sources: dict[str, list[str]] = defaultdict(list)  # by level, the standards sure enough to infer from
+
         def settle() -> None:
             """Work out the confidence of each standard whose evidence (or gate) changed."""
             iris = sorted(scores.changed)  # in a fixed order, so that every run gives the same output
@@ -518,15 +529,19 @@ class Linker:
                     continue
                 gate = gated.get(iri, 1.0)
                 backing = 1.0 if levels[iri] != "sdg-goal" or _backed(kept.values()) else UNBACKED_GOAL
-                direct = [
-                    e.strength * gate * (1.0 if e.method == "classifier" else backing)
-                    for e in kept.values()
-                    if e.method != "inference"
-                ]
-                inferred = backing * max((e.strength for e in kept.values() if e.method == "inference"), default=0.0)
-                confidence[iri] = combine([*direct, inferred])
+                direct, inferred = [], 0.0  # every signal from the text, and the strongest inference only
+                for e in kept.values():
+                    if e.method == "inference":
+                        inferred = max(inferred, e.strength)
+                    else:
+                        direct.append(e.strength * gate * (1.0 if e.method == "classifier" else backing))
+                confidence[iri] = combine([*direct, backing * inferred])
                 if confidence[iri] >= MIN_INFERRED:  # a weaker one infers nothing: no factor is above 1
-                    best[iri] = min(kept.values(), key=lambda e: (e.method == "inference", *_rank(e)))
+                    best[iri] = min(kept.values(), key=_surest)
+            sources.clear()
+            for iri, c in confidence.items():
+                if c >= MIN_SOURCE:
+                    sources[levels[iri]].append(iri)
 
         def infer(pairs: Iterable[tuple[str, str]], relation: str, what: str, share: float = 1.0) -> set[str]:
             factor = INFERENCE[relation] * share
@@ -545,7 +560,7 @@ class Linker:
             return touched
 
         def at(level: str) -> list[str]:
-            return [i for i, c in confidence.items() if c >= MIN_SOURCE and levels[i] == level]
+            return list(sources[level])
 
         def found(level: str) -> list[str]:
             """Return the standards of a level found mostly from the text itself, not by inference.
@@ -559,9 +574,10 @@ class Linker:
         scores.changed.update(gated)
         settle()
         targets, articles, paragraphs = at("sdg-target"), at("article"), at("paragraph")
+        declaration = set(k.counterparts.values())  # the UDHR articles of the covenants'
         for target in targets:  # a target served by few articles says more about each of them
             served = k.crosswalk.get(target, ())
-            share = _share([a for a in served if a not in k.counterparts.values()])
+            share = _share([a for a in served if a not in declaration])
             infer(((target, a) for a in served), "target-article", "crosswalk of", share)
         infer(((a, t) for a in articles for t in k.reverse["crosswalk"].get(a, ())), "article-target", "crosswalk of")
         infer(((p, k.concepts[p].parent or "") for p in paragraphs), "paragraph-article", "its paragraph")
@@ -605,7 +621,7 @@ class Linker:
         final = {iri: calibrate(k.concepts[iri].level, score) for iri, score in confidence.items()}
         lifted: dict[str, str] = {}
         cited_iris = set()
-        for iri, evidence in scores.evidence.items():
+        for iri, evidence in scores.evidence.items() if cited else ():
             if iri in final and any(method == "citation" for method, _ in evidence):
                 cited_iris.add(iri)
                 final[iri] = max(final[iri], CITATION)  # an explicit citation is as sure as its wording
@@ -684,10 +700,12 @@ class Linker:
         spans: dict[str, list[tuple[int, int, TermEntry, float]]] = defaultdict(list)  # and the match's strength
         terms = self.knowledge.terms
         for i, norm in enumerate(norms):
-            longest = self._first.get(norm)
-            if longest is None:
+            lengths = self._lengths.get(norm)
+            if lengths is None:
                 continue
-            for length in range(min(longest, len(norms) - i), 0, -1):
+            for length in lengths:
+                if i + length > len(norms):
+                    continue
                 entries = terms.get(tuple(norms[i : i + length]))
                 if entries is None or any(j in blocked for j in range(i, i + length)):
                     continue
