@@ -420,6 +420,8 @@ class _Scores:
     """Of each standard, the strongest evidence of each signal (method and detail), the first of equals."""
     changed: set[str] = field(default_factory=set)
     """Standards with stronger evidence since their confidence was last settled."""
+    surest: dict[str, Evidence] = field(default_factory=dict)
+    """Of each standard, its first evidence by :func:`_surest`: the justification of what it infers."""
 
     def add(self, iri: str, evidence: Evidence) -> None:
         signals = self.evidence[iri]
@@ -428,6 +430,11 @@ class _Scores:
         if known is None or evidence.strength > known.strength:
             signals[key] = evidence
             self.changed.add(iri)
+            surest = self.surest.get(iri)
+            if surest is None or _surest(evidence) < _surest(surest):
+                self.surest[iri] = evidence
+            elif surest is known:  # replaced by a stronger one that ranks no better (a longer chain, to rounding)
+                self.surest[iri] = min(signals.values(), key=_surest)
 
 
 class Linker:
@@ -536,8 +543,7 @@ class Linker:
                     else:
                         direct.append(e.strength * gate * (1.0 if e.method == "classifier" else backing))
                 confidence[iri] = combine([*direct, backing * inferred])
-                if confidence[iri] >= MIN_INFERRED:  # a weaker one infers nothing: no factor is above 1
-                    best[iri] = min(kept.values(), key=_surest)
+                best[iri] = scores.surest[iri]
             sources.clear()
             for iri, c in confidence.items():
                 if c >= MIN_SOURCE:
