@@ -580,7 +580,7 @@ class Linker:
         scores.changed.update(gated)
         settle()
         targets, articles, paragraphs = at("sdg-target"), at("article"), at("paragraph")
-        declaration = set(k.counterparts.values())  # the UDHR articles of the covenants'
+        declaration = set(k.counterparts.values())  # the UDHR counterparts of covenant articles
         for target in targets:  # a target served by few articles says more about each of them
             served = k.crosswalk.get(target, ())
             share = _share([a for a in served if a not in declaration])
