@@ -381,7 +381,8 @@ def combine(strengths: Iterable[float]) -> float:
     """
     rest = 1.0
     for s in strengths:
-        rest *= 1.0 - min(max(s, 0.0), 1.0)
+        if s > 0.0:  # a signal is at most certain: strengths above 1 count as 1
+            rest *= 1.0 - (s if s < 1.0 else 1.0)
     return 1.0 - rest
 
 
@@ -539,7 +540,8 @@ class Linker:
                 direct, inferred = [], 0.0  # every signal from the text, and the strongest inference only
                 for e in kept.values():
                     if e.method == "inference":
-                        inferred = max(inferred, e.strength)
+                        if e.strength > inferred:
+                            inferred = e.strength
                     else:
                         direct.append(e.strength * gate * (1.0 if e.method == "classifier" else backing))
                 confidence[iri] = combine([*direct, backing * inferred])
