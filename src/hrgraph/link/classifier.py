@@ -198,18 +198,17 @@ class Classifier:
 
             names = sorted({f for m in self.levels.values() for f in m.features})
             rows = {f: i for i, f in enumerate(names)}
-            spans: dict[str, tuple[int, int]] = {}
-            for level, m in self.levels.items():
-                first = max((last for _, last in spans.values()), default=0)
-                spans[level] = (first, first + len(m.classes))
-            # in thousandths, as the model is stored: half the memory of floats
-            matrix = np.zeros((len(names), sum(len(m.classes) for m in self.levels.values())), dtype=np.int32)
-            for level, m in self.levels.items():
-                feature_rows = np.fromiter(map(rows.__getitem__, m.features), dtype=np.intp, count=len(m.features))
-                cells = np.repeat(feature_rows, np.diff(m.starts)), m.columns + spans[level][0]
-                matrix[cells] = np.rint(m.values * _SCALE)
-            bias = np.concatenate([m.bias for m in self.levels.values()]) if self.levels else np.zeros(0)
             classes = [c for m in self.levels.values() for c in m.classes]
+            # in thousandths, as the model is stored: half the memory of floats
+            matrix = np.zeros((len(names), len(classes)), dtype=np.int32)
+            spans: dict[str, tuple[int, int]] = {}
+            first = 0
+            for level, m in self.levels.items():
+                spans[level] = (first, first + len(m.classes))
+                feature_rows = np.fromiter(map(rows.__getitem__, m.features), dtype=np.intp, count=len(m.features))
+                matrix[np.repeat(feature_rows, np.diff(m.starts)), m.columns + first] = np.rint(m.values * _SCALE)
+                first += len(m.classes)
+            bias = np.concatenate([m.bias for m in self.levels.values()]) if self.levels else np.zeros(0)
             self._table = _Table(rows, matrix, bias, classes, spans)
         return self._table
 
